@@ -1,0 +1,49 @@
+"""Channel breadth: is the true original among restores_from(spun), and how big are the sets?
+
+Run: .venv/bin/python benchmarks/lexicon_coverage.py [--split dev|test] [--paragraphs N]
+
+Two sources of spun words: the substitutions quoted in DEVELOPERS.md (real
+spinner output, tests/data/brief_spins.tsv) and the simulator's output on
+held-out paragraphs. The simulator draws from the same lexicon, so its coverage
+checks inflection and phrase handling, not breadth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import zlib
+from pathlib import Path
+
+from unspin.corpora import sample_paragraphs
+from unspin.lexicon import restores_from
+from unspin.spin import spin
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--paragraphs", type=int, default=300)
+    args = parser.parse_args()
+    rows = [line.split("\t") for line in (REPO / "tests/data/brief_spins.tsv").read_text()
+            .splitlines() if line and not line.startswith("#")]
+    hit = sum(orig in {link.word for link in restores_from(spun)} for spun, orig in rows)
+    print(f"| real substitutions (DEVELOPERS.md) | {len(rows)} | {hit / len(rows):.1%} | "
+          f"{statistics.median(len(restores_from(s)) for s, _ in rows)} |")
+    for corpus in ("sotu", "brown"):
+        sizes, hits, total = [], 0, 0
+        for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs):
+            out = spin(text, 0.25, seed=zlib.crc32(pid.encode()))
+            for edit in out.edits:
+                links = restores_from(edit.spun)
+                sizes.append(len(links))
+                hits += edit.original.lower() in {link.word for link in links}
+                total += 1
+        print(f"| simulator, {corpus} {args.split}, rate 0.25 | {total} | {hits / total:.1%} | "
+              f"{statistics.median(sizes)} (p90 {sorted(sizes)[int(0.9 * len(sizes))]}) |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""unspin: detect text made by automatic article spinners and restore its wording.
+
+>>> import unspin
+>>> unspin.spin("The new leader will hold talks.", rate=0.5, seed=3).text != ""
+True
+"""
+
+from .errors import DataMissingError, InputError, UnspinError
+from .spin import Spun, spin
+from .text import Edit, Restoration, apply_edits
+
+__all__ = ["spin", "Spun", "Edit", "Restoration", "apply_edits",
+           "UnspinError", "InputError", "DataMissingError"]
+__version__ = "0.1.0"

@@ -1,0 +1,165 @@
+"""The ``unspin`` command: a thin shell over the library.
+
+Each command parses its arguments, calls one library function and prints. User
+mistakes become ``unspin: error: ...`` on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError, UnspinError
+
+EXIT_ERROR = 2
+
+
+def read_input(source: str) -> str:
+    """Text from a file path or ``-`` (standard input), as UTF-8."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    if b"\x00" in raw:
+        raise InputError(f"{source} looks like a binary file; give plain UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source} is not UTF-8 text (bad byte at offset {exc.start}); "
+                         "convert it first, e.g. with iconv") from exc
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="unspin")
+def cli() -> None:
+    """Detect text made by article spinners and restore its original wording."""
+
+
+@cli.command()
+@click.argument("word")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a listing.")
+@click.option("--limit", default=25, show_default=True, help="Entries shown per direction.")
+def lexicon(word: str, as_json: bool, limit: int) -> None:
+    """Show what WORD may be spun into and what it may have been spun from.
+
+    Example: unspin lexicon volition
+    """
+    from .lexicon import restores_from, spins_to
+
+    data = {"word": word,
+            "spins_to": [link.to_dict() for link in spins_to(word)],
+            "restores_from": [link.to_dict() for link in restores_from(word)]}
+    if as_json:
+        print_json(data)
+        return
+    for direction in ("restores_from", "spins_to"):
+        links = data[direction]
+        click.echo(f"{direction.replace('_', ' ')} ({len(links)}):")
+        for link in links[:limit]:
+            click.echo(f"  {link['word']:<28} {link['relation']:<18} {link['weight']:.2f}")
+
+
+@cli.command()
+@click.argument("source", default="-")
+@click.option("--rate", default=0.25, show_default=True, type=click.FloatRange(0, 1),
+              help="Share of words to change.")
+@click.option("--seed", default=0, show_default=True, help="Random seed; same seed, same output.")
+@click.option("--json", "as_json", is_flag=True, help="Print the spun text and its alignment.")
+def spin(source: str, rate: float, seed: int, as_json: bool) -> None:
+    """Spin the text in SOURCE (a file, or - for standard input) like an article spinner.
+
+    Example: unspin spin article.txt --rate 0.25 --seed 1
+    """
+    from . import spin as spin_text
+
+    result = spin_text(read_input(source), rate=rate, seed=seed)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        click.echo(result.text, nl=False)
+
+
+@cli.command(name="eval")
+@click.option("--system", "systems", multiple=True, default=["identity", "unigram"],
+              show_default=True, help="identity, unigram or restore (repeatable).")
+@click.option("--corpus", "corpora", multiple=True, default=["sotu", "brown"],
+              show_default=True, help="sotu or brown (repeatable).")
+@click.option("--rates", default="0.10,0.25,0.40", show_default=True,
+              help="Comma-separated spin rates.")
+@click.option("--split", "which", type=click.Choice(["dev", "test"]), default="test",
+              show_default=True)
+@click.option("--paragraphs", default=200, show_default=True, help="Paragraphs per corpus.")
+@click.option("--model", default=None, help="Language model for the restore system.")
+def evaluate_command(systems: tuple[str, ...], corpora: tuple[str, ...], rates: str, which: str,
+                     paragraphs: int, model: str | None) -> None:
+    """Spin held-out paragraphs, restore them, and print a Markdown table of metrics.
+
+    Example: unspin eval --system unigram --corpus sotu --paragraphs 50
+    """
+    from .corpora import sample_paragraphs
+    from .evaluate import evaluate, format_table
+
+    restorers = {name: _restorer(name, model) for name in systems}
+    rows = []
+    for corpus in corpora:
+        sample = sample_paragraphs(corpus, which, paragraphs)
+        for rate in _parse_rates(rates):
+            for name, restorer in restorers.items():
+                rows.append(evaluate(restorer, sample, rate, name, corpus))
+                click.echo(f"done {corpus} {rate} {name}", err=True)
+    click.echo(f"Split: {which}; {paragraphs} paragraphs of 50+ words per corpus.\n")
+    click.echo(format_table(rows))
+
+
+def _restorer(name: str, model: str | None):
+    from . import baselines
+
+    if name in ("identity", "unigram"):
+        return getattr(baselines, name)
+    if name == "restore":
+        from functools import partial
+
+        from . import restore
+
+        return partial(restore, model=model)
+    raise InputError(f"unknown system {name!r}; choose identity, unigram or restore")
+
+
+def _parse_rates(text: str) -> list[float]:
+    try:
+        rates = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise InputError(f"--rates wants numbers separated by commas, not {text!r}") from exc
+    if not rates or any(not 0 <= r <= 1 for r in rates):
+        raise InputError("--rates must be between 0 and 1")
+    return rates
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status instead of raising for user errors."""
+    try:
+        # Without standalone mode click returns a command's exit code (ctx.exit) as a value.
+        status = cli.main(args=argv, prog_name="unspin", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("unspin: interrupted", err=True)
+        return 130
+    except UnspinError as exc:
+        click.echo(f"unspin: error: {exc}", err=True)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return 0
+    return status if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

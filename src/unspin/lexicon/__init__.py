@@ -1,0 +1,84 @@
+"""The channel: what a spinner may turn a word into, and what a spun word may have been.
+
+Built from WordNet 3.0 and the MyThes thesaurus by ``scripts/build_lexicon.py``;
+see ``relations.py`` for the relation types and weights and ``store.py`` for the
+file format. Look-ups take any inflected word or phrase and keep its inflection.
+
+>>> [link.word for link in restores_from("volition")][:1]
+['will']
+>>> "wants" in {link.word for link in restores_from("privations")}
+True
+>>> restores_from("the")
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .inflect import analyses, inflect
+from .store import load_store
+
+__all__ = ["Link", "spins_to", "restores_from", "load_store"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One edge of the channel seen from a word: the word at the other end and how.
+
+    ``tag`` is the Penn tag both ends were inflected to, or ``None`` for base forms.
+    """
+
+    word: str
+    relation: str
+    weight: float
+    pos: str
+    tag: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "relation": self.relation, "weight": self.weight,
+                "pos": self.pos, **({"inflection": self.tag} if self.tag else {})}
+
+
+def spins_to(word: str) -> list[Link]:
+    """What a spinner may replace ``word`` with, strongest first.
+
+    >>> "arsenic" in {link.word for link in spins_to("as")}
+    True
+    >>> "gave away" in {link.word for link in spins_to("betrayed")}
+    True
+    """
+    return list(_links(word.strip().lower(), forward=True))
+
+
+def restores_from(word: str) -> list[Link]:
+    """Which originals a spinner may have turned into ``word``, strongest first.
+
+    >>> "think tank" in {link.word for link in restores_from("think factory")}
+    True
+    >>> restores_from("zzyzx")
+    []
+    """
+    return list(_links(word.strip().lower(), forward=False))
+
+
+@lru_cache(maxsize=200_000)
+def _links(word: str, forward: bool) -> tuple[Link, ...]:
+    store = load_store()
+    edges = store.forward if forward else store.inverse
+    best: dict[str, Link] = {}
+
+    def keep(link: Link) -> None:
+        old = best.get(link.word)
+        if link.word != word and (old is None or link.weight > old.weight):
+            best[link.word] = link
+
+    for other, pos, relation in edges(word):
+        keep(Link(other, relation, store.weights[relation], pos))
+    for lemma, pos, tag in analyses(word):
+        for other, other_pos, relation in edges(lemma):
+            if other_pos == pos:
+                for form in inflect(other, pos, tag)[:1]:
+                    keep(Link(form, relation, store.weights[relation], pos, tag))
+    return tuple(sorted(best.values(), key=lambda link: (-link.weight, link.word)))

@@ -1,0 +1,29 @@
+"""Relation types of the channel and their weights.
+
+A weight is how readily a spinner takes that path, on a 0..1 scale. Spinners
+draw from every sense of a word's synonym sets first and wander to broader or
+related words less often, so plain synonyms weigh most and two-hop paths least.
+The order of this list is part of the artifact format: append, never reorder.
+"""
+
+RELATIONS: list[tuple[str, float]] = [
+    ("synonym", 1.0),            # same WordNet synset, any sense
+    ("hypernym", 0.35),          # leader -> person
+    ("similar", 0.6),            # adjective similar-to
+    ("also_see", 0.4),
+    ("derivation", 0.4),         # use -> usage
+    ("pertainym", 0.3),
+    ("thesaurus_synonym", 0.9),  # MyThes plain terms
+    ("thesaurus_similar", 0.6),  # in -> successful
+    ("thesaurus_generic", 0.35),
+    ("thesaurus_related", 0.3),
+    ("two_hop", 0.12),           # new -> fresh -> caller
+    ("ever_form", 0.5),          # what -> whatever
+    ("filler", 0.5),             # is a -> is simply a
+]
+
+RELATION_NAMES = [name for name, _ in RELATIONS]
+RELATION_WEIGHTS = [weight for _, weight in RELATIONS]
+
+# Parts of speech as WordNet letters; an edge's code is pos_index << 4 | relation_index.
+POS_CODES = "nvar"

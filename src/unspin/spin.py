@@ -1,0 +1,145 @@
+"""The spinner simulator: the channel run forwards, to make evaluation data.
+
+It behaves like the spinners described in DEVELOPERS.md: word by word and
+phrase by phrase it swaps in thesaurus neighbours of any sense, with no regard
+for meaning; it keeps names, numbers and most function words, keeps case,
+punctuation and inflection, and now and then pads a copula with a filler.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from .lexicon import Link, spins_to
+from .text import Edit, Token, match_case, starts_sentence, words
+
+# Function words a spinner leaves alone: they have no thesaurus entry worth the
+# name, or a spinner's stop list keeps them. Short words that do have entries
+# ("as", "he", "in", "on", "will", "or") stay spinnable, as in real spun text.
+KEEP = frozenset("""
+a an the of and to that this these those it its is was are were been being am for
+with by from not no but if then than so such there their they them we our us you
+your i me my mine his her hers him she who whom whose which what when where why how
+do does did has have had would could should shall might must s t ll d ve re
+""".split())
+# Spinnable function words change less often than content words.
+FUNCTION_WORDS = frozenset("""
+as he in on at or be will can may up out about over all more most even still just
+also only into off down well very much many some any each both
+""".split())
+FUNCTION_WORD_FACTOR = 0.3
+FILLER_FACTOR = 0.3
+TARGET_RE = re.compile(r"[a-z]+(?:[ '\-][a-z]+)*")
+MAX_PHRASE = 3
+
+
+@dataclass(frozen=True)
+class Spun:
+    """Spun text and where it differs from the original.
+
+    Each edit's ``start``/``end`` index ``text`` (the spun text), ``spun`` is the
+    spun wording there and ``original`` what it was: ``apply_edits(text, edits)``
+    gives back the original exactly.
+    """
+
+    text: str
+    edits: list[Edit]
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "edits": [e.to_dict() for e in self.edits]}
+
+
+def spin(text: str, rate: float = 0.25, seed: int = 0) -> Spun:
+    """Spin ``text`` so that about ``rate`` of its words change; the same seed, the same result.
+
+    >>> out = spin("The new leader will hold talks in Moscow.", rate=0.5, seed=1)
+    >>> out.text != "The new leader will hold talks in Moscow."
+    True
+    >>> from unspin.text import apply_edits
+    >>> apply_edits(out.text, out.edits)
+    'The new leader will hold talks in Moscow.'
+    >>> spin("The 42 of 1999.", rate=0.9).edits
+    []
+    """
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"rate must be between 0 and 1, not {rate}")
+    rng = random.Random(seed)
+    tokens = words(text)
+    plans = _eligible(text, tokens)
+    weight = sum(factor for _, _, factor, _ in plans)
+    # Scale so that about `rate` of all words change although many are protected.
+    chance = min(1.0, rate * len(tokens) / weight) if weight else 0.0
+    replacements: list[tuple[int, int, str]] = []  # token index range and new wording
+    taken = -1
+    for first, last, factor, links in plans:
+        if first <= taken or rng.random() >= chance * factor:
+            continue
+        target = _choose(links, rng)
+        replacements.append((first, last, target.word))
+        taken = last
+    return _render(text, tokens, replacements)
+
+
+def _eligible(text: str, tokens: list[Token]) -> list[tuple[int, int, float, list[Link]]]:
+    """Spans the spinner may replace: (first token, last token, chance factor, links)."""
+    plans = []
+    for i, token in enumerate(tokens):
+        for n in range(MAX_PHRASE, 1, -1):
+            phrase = _phrase(text, tokens, i, n)
+            links = _usable(spins_to(phrase)) if phrase else []
+            if links:
+                factor = FILLER_FACTOR if links[0].relation == "filler" else 1.0
+                plans.append((i, i + n - 1, factor, links))
+        word = token.text
+        if _protected(text, token):
+            continue
+        links = _usable(spins_to(word))
+        if links:
+            factor = FUNCTION_WORD_FACTOR if word.lower() in FUNCTION_WORDS else 1.0
+            plans.append((i, i, factor, links))
+    return plans
+
+
+def _protected(text: str, token: Token) -> bool:
+    word = token.text
+    if word.lower() in KEEP or len(word) < 2:
+        return True
+    # A capital inside a sentence marks a name; names stay.
+    return word[0].isupper() and not starts_sentence(text, token)
+
+
+def _phrase(text: str, tokens: list[Token], i: int, n: int) -> str | None:
+    if i + n > len(tokens):
+        return None
+    span = tokens[i:i + n]
+    if any(t.text[0].isupper() and not starts_sentence(text, t) for t in span):
+        return None  # part of a name
+    if any(text[a.end:b.start] != " " for a, b in zip(span, span[1:])):
+        return None
+    return " ".join(t.text.lower() for t in span)
+
+
+def _usable(links: list[Link]) -> list[Link]:
+    return [link for link in links if TARGET_RE.fullmatch(link.word)]
+
+
+def _choose(links: list[Link], rng: random.Random) -> Link:
+    # Squaring the weights makes plain synonyms the usual choice and two-hop paths rare.
+    return rng.choices(links, weights=[link.weight ** 2 for link in links])[0]
+
+
+def _render(text: str, tokens: list[Token], replacements: list[tuple[int, int, str]]) -> Spun:
+    out, edits, at, shift = [], [], 0, 0
+    for first, last, new in replacements:
+        start, end = tokens[first].start, tokens[last].end
+        old = text[start:end]
+        new = match_case(new, old)
+        out += [text[at:start], new]
+        begin = start + shift
+        edits.append(Edit(begin, begin + len(new), new, old, reason="spun"))
+        shift += len(new) - len(old)
+        at = end
+    out.append(text[at:])
+    return Spun("".join(out), edits)

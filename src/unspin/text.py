@@ -1,0 +1,121 @@
+"""Tokens, offsets and case: the only place that knows how text is cut into words.
+
+Offsets everywhere in unspin are Python string indices into the input, so an
+emoji or a combining mark counts as what Python says it is. Every character
+outside an edit is copied through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Letters with inner apostrophes or hyphens ("don't", "well-known"); digits are
+# not words here, so numbers are never candidates for spinning or restoring.
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+SENTENCE_END_RE = re.compile(r"[.!?][\"')\]’”]*\s*$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word in a text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def words(text: str) -> list[Token]:
+    """The word tokens of ``text`` with their offsets.
+
+    >>> [t.text for t in words("Xi will hold talks in Moscow, he said 😀.")]
+    ['Xi', 'will', 'hold', 'talks', 'in', 'Moscow', 'he', 'said']
+    >>> words("42 + 7")
+    []
+    """
+    return [Token(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
+
+
+def starts_sentence(text: str, token: Token) -> bool:
+    """Whether ``token`` is the first word of a sentence (so its capital says nothing).
+
+    >>> text = "It rained. Rain fell."
+    >>> [starts_sentence(text, t) for t in words(text)]
+    [True, False, True, False]
+    """
+    before = text[:token.start]
+    return not before.strip() or bool(SENTENCE_END_RE.search(before)) or "\n\n" in before[-4:]
+
+
+def match_case(word: str, model: str) -> str:
+    """Give ``word`` the capitalisation pattern of ``model``.
+
+    >>> match_case("will", "Volition"), match_case("think tank", "DELIBERATION VESSEL")
+    ('Will', 'THINK TANK')
+    >>> match_case("as", "arsenic")
+    'as'
+    """
+    letters = [c for c in model if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A span of (spun) text and the wording it stands for.
+
+    ``start``/``end`` index the text the edit applies to; ``spun`` is the text
+    there and ``original`` what replaces it. ``confidence`` is 0..1 and
+    ``alternatives`` lists other originals as ``(word, confidence)``.
+    """
+
+    start: int
+    end: int
+    spun: str
+    original: str
+    confidence: float = 1.0
+    alternatives: tuple[tuple[str, float], ...] = field(default=())
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "spun": self.spun,
+                "original": self.original, "confidence": round(self.confidence, 4),
+                "alternatives": [{"word": w, "confidence": round(c, 4)}
+                                 for w, c in self.alternatives],
+                "reason": self.reason}
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Replace each edit's span by its original; everything else is kept.
+
+    >>> apply_edits("Xi volition hold", [Edit(3, 11, "volition", "will")])
+    'Xi will hold'
+    """
+    out, at = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.start < at or text[edit.start:edit.end] != edit.spun:
+            raise ValueError(f"edit {edit.start}:{edit.end} does not fit the text")
+        out += [text[at:edit.start], edit.original]
+        at = edit.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """Restored text, the edits that made it from the input, and how spun the input looked.
+
+    ``apply_edits(input, edits) == text``. ``spun_score`` is 0..1, higher for
+    text that looks spun (the share of words restored, unless a scorer says more).
+    """
+
+    text: str
+    edits: list[Edit]
+    spun_score: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "spun_score": round(self.spun_score, 4),
+                "edits": [e.to_dict() for e in self.edits]}

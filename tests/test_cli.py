@@ -1,0 +1,49 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from unspin.cli import cli, main
+
+
+def run(args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "unspin.cli", *args], input=stdin,
+                          capture_output=True, timeout=120)
+
+
+def test_lexicon_json(capsys):
+    assert main(["lexicon", "volition", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["word"] == "volition"
+    assert {"word": "will", "relation": "synonym", "weight": 1.0, "pos": "n"} in data["restores_from"]
+    assert all({"word", "relation", "weight"} <= set(x) for x in data["spins_to"])
+
+
+def test_spin_json_roundtrip():
+    text = "The new leader will hold talks in Moscow."
+    result = run(["spin", "-", "--rate", "0.5", "--seed", "4", "--json"], stdin=text.encode())
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    from unspin import Edit, apply_edits
+    edits = [Edit(e["start"], e["end"], e["spun"], e["original"]) for e in data["edits"]]
+    assert apply_edits(data["text"], edits) == text
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (["spin", "/no/such/file"], None, b"cannot read /no/such/file"),
+    (["spin", "-"], b"\x00\x01binary", b"binary"),
+    (["spin", "-"], b"caf\xe9", b"not UTF-8"),
+    (["spin", "-", "--rate", "2"], b"x", b"rate"),
+    (["eval", "--rates", "abc"], None, b"--rates"),
+])
+def test_bad_input_gives_a_message_and_exit_2(args, stdin, message):
+    result = run(args, stdin)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help and "Example:" in command.help, name

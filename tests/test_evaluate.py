@@ -1,0 +1,64 @@
+from unspin.evaluate import Counts, auc, score_restoration
+from unspin.spin import Spun
+from unspin.text import Edit, Restoration
+
+ORIGINAL = "Xi will hold talks in Moscow today"
+SPUN = Spun("Xi volition hold talks successful Moscow today",
+            [Edit(3, 11, "volition", "will"), Edit(23, 33, "successful", "in")])
+
+
+def test_perfect_restoration():
+    restored = Restoration(ORIGINAL, [Edit(3, 11, "volition", "will"),
+                                      Edit(23, 33, "successful", "in")])
+    c = score_restoration(ORIGINAL, SPUN, restored)
+    assert (c.spun_words, c.restored_words, c.clean_words, c.changed_clean_words) == (2, 2, 5, 0)
+    assert (c.precision, c.recall) == (1.0, 1.0)
+
+
+def test_identity_restores_nothing_and_changes_nothing():
+    c = score_restoration(ORIGINAL, SPUN, Restoration(SPUN.text, []))
+    assert (c.restored_words, c.changed_clean_words, c.recall) == (0, 0, 0.0)
+
+
+def test_half_right_with_one_false_change():
+    text = "Xi will hold talks successful Moscow now"
+    restored = Restoration(text, [Edit(3, 11, "volition", "will"), Edit(41, 46, "today", "now")])
+    c = score_restoration(ORIGINAL, SPUN, restored)
+    assert (c.restored_words, c.changed_clean_words) == (1, 1)
+    assert c.accuracy == 0.5 and c.precision == 0.5 and c.recall == 0.5
+
+
+def test_phrase_span_needs_every_word():
+    original = "a think tank warned"
+    spun = Spun("a deliberation vessel warned", [Edit(2, 21, "deliberation vessel", "think tank")])
+    half = Restoration("a think vessel warned", [Edit(2, 14, "deliberation", "think")])
+    c = score_restoration(original, spun, half)
+    assert (c.spun_words, c.restored_words) == (2, 0)
+
+
+def test_inserted_word_counts_as_a_false_change():
+    c = score_restoration("it is a dog", Spun("it is a dog", []),
+                          Restoration("it is really a dog", [Edit(3, 5, "is", "is really")]))
+    assert (c.changed_clean_words, c.clean_words, c.edits, c.edits_on_spans) == (1, 4, 1, 0)
+
+
+def test_restorer_edit_spanning_two_spun_words():
+    original = "a think tank warned"
+    spun = Spun("a deliberation vessel warned", [Edit(2, 14, "deliberation", "think"),
+                                                 Edit(15, 21, "vessel", "tank")])
+    whole = Restoration(original, [Edit(2, 21, "deliberation vessel", "think tank")])
+    c = score_restoration(original, spun, whole)
+    assert (c.spun_words, c.restored_words, c.changed_clean_words) == (2, 2, 0)
+    assert (c.precision, c.recall) == (1.0, 1.0)
+
+
+def test_counts_add_up():
+    a = Counts(spun_words=2, restored_words=1)
+    a += Counts(spun_words=3, restored_words=3)
+    assert (a.spun_words, a.restored_words) == (5, 4)
+
+
+def test_auc():
+    assert auc([1, 2, 3], [0, 0.5]) == 1.0
+    assert auc([0], [1]) == 0.0
+    assert auc([1, 1], [1, 1]) == 0.5

@@ -1,0 +1,94 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unspin.lexicon import restores_from, spins_to
+from unspin.lexicon.inflect import analyses, inflect
+from unspin.lexicon.store import load_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def originals(word):
+    return {link.word for link in restores_from(word)}
+
+
+@pytest.mark.parametrize("spun, original", [
+    ("arsenic", "as"), ("helium", "he"), ("beryllium", "be"), ("astatine", "at"),
+    ("indium", "in"), ("oregon", "or"), ("volition", "will"), ("person", "leader"),
+    ("usage", "use"), ("caller", "new"), ("successful", "in"),
+])
+def test_restores_from_finds_the_original(spun, original):
+    assert original in originals(spun)
+
+
+def test_both_directions_agree():
+    for word in ("will", "leader", "new", "use"):
+        for link in spins_to(word)[:40]:
+            if link.tag is None:
+                assert word in originals(link.word), (word, link)
+
+
+def test_relations_carry_type_and_weight():
+    by_word = {link.word: link for link in restores_from("person")}
+    assert by_word["leader"].relation == "hypernym"
+    assert by_word["individual"].relation == "synonym"
+    assert by_word["individual"].weight > by_word["leader"].weight
+
+
+def test_inflection_is_kept_on_both_sides():
+    assert "wants" in originals("privations")
+    assert "wants" not in originals("privation")
+    assert "leaders" in originals("persons")
+    assert "held" in originals("defended") or "held" in originals("kept")
+    assert all(link.tag == "NNS" for link in restores_from("privations"))
+
+
+def test_multiword_entries_as_sources_and_targets():
+    assert "think tank" in originals("think factory")
+    assert "think factory" in {link.word for link in spins_to("think tank")}
+    assert "think tanks" in originals("think factories")
+
+
+def test_filler_and_ever_rules():
+    assert "is a" in originals("is simply a")
+    assert "what" in originals("whatever")
+
+
+def test_unknown_and_function_words_have_no_originals():
+    assert restores_from("the") == []
+    assert restores_from("qwertyuiop") == []
+
+
+def test_inflect_helpers():
+    assert inflect("leader", "n", "NNS") == ["leaders"]
+    assert ("hold", "v", "VBD") in analyses("held")
+
+
+def test_artifact_header_and_size():
+    store = load_store()
+    assert store.header["format"] == "unspin-lexicon"
+    assert store.header["edges"] > 500_000
+    size = (REPO / "src/unspin/data/lexicon.bin").stat().st_size
+    assert size < 30_000_000
+
+
+def test_brief_spins_coverage():
+    """The substitutions quoted in DEVELOPERS.md: the original must be a candidate."""
+    rows = [line.split("\t") for line in (REPO / "tests/data/brief_spins.tsv").read_text()
+            .splitlines() if line and not line.startswith("#")]
+    covered = [orig for spun, orig in rows if orig in originals(spun)]
+    # Two of the 21 come from senses WordNet and MyThes lack (trade->commercialized,
+    # intelligence->consciousness); the bar is the issue's 95% on real text, minus those.
+    assert len(covered) / len(rows) >= 0.85, set(o for _, o in rows) - set(covered)
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").exists()
+                    or not Path("/usr/share/mythes/th_en_US_v2.dat").exists(),
+                    reason="needs Debian wordnet-base and mythes-en-us")
+def test_build_is_reproducible():
+    result = subprocess.run([sys.executable, str(REPO / "scripts/build_lexicon.py"), "--check"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
