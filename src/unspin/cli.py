@@ -86,6 +86,40 @@ def spin(source: str, rate: float, seed: int, as_json: bool) -> None:
         click.echo(result.text, nl=False)
 
 
+@cli.command()
+@click.argument("source", default="-")
+@click.option("--json", "as_json", is_flag=True, help="Print the restoration with every edit.")
+@click.option("--diff", is_flag=True, help="Print a word diff (colour on a terminal).")
+@click.option("--min-confidence", default=None, type=click.FloatRange(0, 1),
+              help="Keep only edits at or above this confidence.")
+@click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
+              help="Language model (default smollm2).")
+@click.option("--gpu-layers", default=0, show_default=True,
+              help="Layers to offload to a GPU, if llama.cpp was built with one.")
+def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None,
+            model: str | None, gpu_layers: int) -> None:
+    """Restore the original wording of the spun text in SOURCE (a file, or - for stdin).
+
+    Example: unspin restore article.txt --diff
+    """
+    from . import restore as restore_text
+    from .decode import Config
+    from .lm import load_model
+
+    text = read_input(source)
+    config = Config() if min_confidence is None else Config(min_confidence=min_confidence)
+    result = restore_text(text, model=load_model(model or "smollm2", gpu_layers=gpu_layers),
+                          config=config)
+    if as_json:
+        print_json(result.to_dict())
+    elif diff:
+        from .text import word_diff
+
+        click.echo(word_diff(text, result.edits, color=sys.stdout.isatty()), nl=False)
+    else:
+        click.echo(result.text, nl=False)
+
+
 @cli.command(name="eval")
 @click.option("--system", "systems", multiple=True, default=["identity", "unigram"],
               show_default=True, help="identity, unigram or restore (repeatable).")

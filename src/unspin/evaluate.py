@@ -102,6 +102,23 @@ def score_restoration(original: str, spun: Spun, restored: Restoration) -> Count
     return counts
 
 
+def edit_outcomes(spun: Spun, restored: Restoration) -> list[tuple[float, bool]]:
+    """``(confidence, correct)`` for each restorer edit: right when its segment comes back whole.
+
+    >>> from unspin.text import Edit
+    >>> s = Spun("a volition hold", [Edit(2, 10, "volition", "will")])
+    >>> edit_outcomes(s, Restoration("a will hold", [Edit(2, 10, "volition", "will", 0.9)]))
+    [(0.9, True)]
+    """
+    outcomes = []
+    for start, end, spin_edits, fixes in _segments(spun.edits, restored.edits):
+        piece = spun.text[start:end]
+        right = bool(spin_edits) and (_lower_words(_apply_local(piece, spin_edits, start))
+                                      == _lower_words(_apply_local(piece, fixes, start)))
+        outcomes += [(fix.confidence, right) for fix in fixes]
+    return outcomes
+
+
 def _segments(spin_edits: list[Edit], fixes: list[Edit]):
     """Group overlapping spun spans and restorer edits: (start, end, spin edits, fixes)."""
     items = sorted([(e.start, e.end, 0, e) for e in spin_edits] +

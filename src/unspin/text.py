@@ -119,3 +119,21 @@ class Restoration:
     def to_dict(self) -> dict:
         return {"text": self.text, "spun_score": round(self.spun_score, 4),
                 "edits": [e.to_dict() for e in self.edits]}
+
+
+def word_diff(text: str, edits: list[Edit], color: bool = False) -> str:
+    """Show ``text`` with each edit as ``[-spun-]{+original+}``, or in colour for a terminal.
+
+    >>> word_diff("Xi volition hold", [Edit(3, 11, "volition", "will")])
+    'Xi [-volition-]{+will+} hold'
+    """
+    out, at = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        out.append(text[at:edit.start])
+        if color:  # red struck-through spun word, green original
+            out.append(f"\x1b[9;31m{edit.spun}\x1b[0m \x1b[32m{edit.original}\x1b[0m")
+        else:
+            out.append(f"[-{edit.spun}-]{{+{edit.original}+}}")
+        at = edit.end
+    out.append(text[at:])
+    return "".join(out)

@@ -1,0 +1,66 @@
+"""Tune decoder settings on the DEV split (never test): metrics and calibration per setting.
+
+Run: .venv/bin/python benchmarks/tune.py --paragraphs 40 --rate 0.25 keep_bias=1,2,3
+
+Each KEY=V1,V2 argument varies one Config field; settings are tried one field at
+a time around the defaults. Prints accuracy, false-change rate, and the share of
+edits with confidence >= 0.9 that were right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import zlib
+from dataclasses import fields
+
+from unspin.corpora import sample_paragraphs
+from unspin.decode import Config, restore
+from unspin.evaluate import Counts, edit_outcomes, score_restoration
+from unspin.lm import load_model
+from unspin.spin import spin
+from unspin.text import words
+
+
+def run(config: Config, data, lm) -> str:
+    counts, outcomes, n_words, began = Counts(), [], 0, time.perf_counter()
+    for pid, text in data:
+        spun = spin(text, config_rate(data), seed=zlib.crc32(f"{pid}:tune".encode()))
+        restored = restore(spun.text, model=lm, config=config)
+        counts += score_restoration(text, spun, restored)
+        outcomes += edit_outcomes(spun, restored)
+        n_words += len(words(spun.text))
+    high = [ok for conf, ok in outcomes if conf >= 0.9]
+    return (f"acc {counts.accuracy:.1%} false {counts.false_change_rate:.2%} "
+            f"P {counts.precision:.3f} R {counts.recall:.3f} "
+            f"conf>=0.9 right {sum(high)}/{len(high)} "
+            f"{n_words / (time.perf_counter() - began):.0f} w/s")
+
+
+def config_rate(_data) -> float:
+    return ARGS.rate
+
+
+def main() -> None:
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--paragraphs", type=int, default=30)
+    parser.add_argument("--rate", type=float, default=0.25)
+    parser.add_argument("--corpus", default="sotu")
+    parser.add_argument("--model", default="smollm2")
+    parser.add_argument("grid", nargs="*")
+    ARGS = parser.parse_args()
+    lm = load_model(ARGS.model)
+    data = sample_paragraphs(ARGS.corpus, "dev", ARGS.paragraphs)
+    types = {f.name: f.type for f in fields(Config)}
+    print("defaults:", run(Config(), data, lm), flush=True)
+    for item in ARGS.grid:
+        key, values = item.split("=")
+        for value in values.split(","):
+            cast = int if types[key] in ("int", int) else float
+            config = Config(**{key: cast(value)})
+            print(f"{key}={value}:", run(config, data, lm), flush=True)
+
+
+if __name__ == "__main__":
+    main()

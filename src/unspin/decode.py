@@ -1,0 +1,339 @@
+"""The noisy-channel decoder: restore spun text with the lexicon and a small language model.
+
+For every word (and two- or three-word phrase) the lexicon proposes originals.
+Each option is scored by
+
+    language model log-probability in context
+    + channel_weight * log P(spun | original)      (the lexicon, run backwards)
+
+and leaving a word alone has its own channel term, log(1 - spin_rate), plus a
+bias. Decoding runs in three steps per sentence, cheapest first:
+
+1. one forward pass over the spun sentence gives, at every word, the model's
+   distribution for the next token: each option's first token is scored in the
+   spun left context, and only the best few options per word survive;
+2. words where no option comes near leaving the word alone are settled;
+3. the rest are decided left to right, each option scored with its right
+   context in one batched call, and the left context is the restored text so
+   far, so neighbours spun together ("deliberation vessel") are restored
+   jointly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
+
+from .lexicon import Link, restores_from
+from .lexicon.store import load_store
+from .text import Edit, Restoration, Token, apply_edits, match_case, starts_sentence, words
+
+SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?]+[\"'”’)\]]*(?=\s)|\n|$)")
+OPTION_RE = re.compile(r"[a-z]+(?:[ '\-][a-z]+)*")
+MAX_PHRASE = 3
+
+
+@dataclass(frozen=True)
+class Config:
+    """Decoder settings. Defaults were chosen on the dev split (benchmarks/tune.py).
+
+    * ``spin_rate`` (0.25): prior share of spun words. Higher restores more and
+      changes more clean words.
+    * ``channel_weight`` (1.0): weight of log P(spun | original) against the LM.
+    * ``keep_bias`` (2.0 nats): extra score for leaving a word alone; the main
+      guard against false changes. Lower it to restore more aggressively.
+    * ``max_options`` (6): options per word kept after the first, cheap pass.
+    * ``gate_margin`` (4.0 nats): a word is rescored only when its best option
+      comes within this margin of leaving it alone in the cheap pass.
+    * ``right_context`` (2 words): how far right an option is scored.
+    * ``joint_options`` (2): readings of a spun-looking next word tried with each option.
+    * ``extra_token_penalty`` (1.5 nats): in the cheap pass only an option's first
+      token is scored; each further token of it costs this much, so long rare
+      words are not favoured for starting with a common piece.
+    * ``temperature`` (1.0): softens scores into confidences.
+    * ``min_confidence`` (0.5): edits below it are not applied.
+    """
+
+    spin_rate: float = 0.25
+    channel_weight: float = 1.0
+    keep_bias: float = 2.0
+    max_options: int = 6
+    gate_margin: float = 4.0
+    right_context: int = 2
+    joint_options: int = 2
+    extra_token_penalty: float = 1.5
+    temperature: float = 1.0
+    min_confidence: float = 0.5
+
+
+@dataclass(eq=False)
+class Option:
+    """One reading of a slot: an original (or the spun word kept) and its scores."""
+
+    text: str
+    channel: float
+    relation: str
+    lm: float = 0.0
+
+    @property
+    def keep(self) -> bool:
+        return self.relation == "keep"
+
+
+@dataclass(eq=False)
+class Slot:
+    """A span of one or more words that may have been spun, with its options."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    spun: str
+    options: list[Option] = field(default_factory=list)
+    lead: int = 0  # where the model's first token for this slot starts (a space before it)
+
+
+def restore(text: str, *, model: object = None, config: Config | None = None) -> Restoration:
+    """Restore the original wording of spun ``text``; every change is an edit.
+
+    ``model`` is a model name ("smollm2", "gemma3") or a loaded model; None
+    takes the default.
+
+    >>> r = restore("Xi volition hold talks in Moscow.")
+    >>> r.text
+    'Xi will hold talks in Moscow.'
+    >>> restore("The cat sat on the mat.").edits
+    []
+    """
+    config = config or Config()
+    if hasattr(model, "continuation_logprobs"):
+        lm = model
+    else:
+        from .lm import load_model
+
+        lm = load_model(model or "smollm2")
+    edits: list[Edit] = []
+    spun_mass = 0.0
+    for start, end in sentences(text):
+        sentence_edits, mass = _restore_sentence(text[start:end], lm, config)
+        edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
+        spun_mass += mass
+    n_words = len(words(text))
+    return Restoration(apply_edits(text, edits), edits, spun_mass / n_words if n_words else 0.0)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and lines) of ``text``, without surrounding space.
+
+    >>> t = "One. Two!\\nThree"
+    >>> [t[a:b] for a, b in sentences(t)]
+    ['One.', 'Two!', 'Three']
+    """
+    spans = []
+    for match in SENTENCE_RE.finditer(text):
+        piece = match.group()
+        stripped = piece.strip()
+        if stripped:
+            start = match.start() + piece.index(stripped)
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+def _restore_sentence(sentence: str, lm, config: Config) -> tuple[list[Edit], float]:
+    tokens = words(sentence)
+    slots = _slots(sentence, tokens, config)
+    if not slots:
+        return [], 0.0
+    _prune(sentence, slots, lm, config)
+    chosen = _decide(sentence, slots, lm, config)
+    edits, mass = [], 0.0
+    for slot, (option, confidence, ranked) in chosen.items():
+        if len(slot.options) > 1:
+            keep_conf = next((c for o, c in ranked if o.keep), 0.0)
+            mass += (1.0 - keep_conf) * (slot.last - slot.first + 1)
+        if option.keep or confidence < config.min_confidence:
+            continue
+        alternatives = tuple((match_case(o.text, slot.spun), round(c, 4))
+                             for o, c in ranked if o is not option)[:3]
+        edits.append(Edit(slot.start, slot.end, slot.spun, match_case(option.text, slot.spun),
+                          confidence, alternatives, option.relation))
+    return edits, mass
+
+
+def _slots(sentence: str, tokens: list[Token], config: Config) -> list[Slot]:
+    slots = []
+    for i, token in enumerate(tokens):
+        for n in range(MAX_PHRASE, 0, -1):
+            span = tokens[i:i + n]
+            if len(span) < n or any(sentence[a.end:b.start] != " " for a, b in zip(span, span[1:])):
+                continue
+            if any(_is_name(sentence, t) for t in span):
+                continue
+            spun = sentence[span[0].start:span[-1].end]
+            options = _options(spun.lower(), config)
+            if options:
+                slots.append(Slot(i, i + n - 1, span[0].start, span[-1].end, spun, options))
+    return slots
+
+
+def _is_name(sentence: str, token: Token) -> bool:
+    return token.text[0].isupper() and not starts_sentence(sentence, token)
+
+
+def _options(spun: str, config: Config) -> list[Option]:
+    links = [link for link in restores_from(spun) if OPTION_RE.fullmatch(link.word)]
+    if not links:
+        return []
+    keep = Option(spun, math.log(1.0 - config.spin_rate) + config.keep_bias, "keep")
+    return [keep] + [Option(link.word, _channel(link, config), link.relation) for link in links]
+
+
+def _channel(link: Link, config: Config) -> float:
+    """log P(original spun, and into this word): the link's share of the original's out-weight."""
+    fanout = load_store().out_weight(link.word)
+    return math.log(config.spin_rate) + math.log(link.weight / max(fanout, link.weight))
+
+
+def _prune(sentence: str, slots: list[Slot], lm, config: Config) -> None:
+    """Score every option's first token in the spun left context; keep the best few."""
+    scores = lm.prefix_logprobs(sentence)
+    bounds = scores.boundaries
+    for slot in slots:
+        start = _boundary(sentence, slot.start, bounds)
+        end = bounds[bisect_left(bounds, slot.end)]
+        keep_lm = scores.logprob(start, end)
+        dist = scores.next_token_logprobs(start)
+        lead = sentence[start:slot.start]
+        for option in slot.options:
+            if option.keep:
+                option.lm = keep_lm
+            else:
+                ids = lm.tokenize(lead + _surface(option, slot))
+                option.lm = float(dist[ids[0]]) - config.extra_token_penalty * (len(ids) - 1)
+        keep, *rest = slot.options
+        rest.sort(key=lambda o: _cheap(o, config), reverse=True)
+        slot.options = [keep] + rest[:config.max_options]
+        slot.lead = start
+
+
+def _boundary(sentence: str, start: int, bounds: list[int]) -> int:
+    """Where the model's token for a word begins: the space before it, or the nearest start."""
+    if start > 0 and sentence[start - 1] == " " and start - 1 in bounds:
+        return start - 1
+    return bounds[bisect_right(bounds, start) - 1]
+
+
+def _cheap(option: Option, config: Config) -> float:
+    return option.lm + config.channel_weight * option.channel
+
+
+def _decide(sentence: str, slots: list[Slot], lm, config: Config) -> dict:
+    """Choose an option per slot, left to right, scoring each in restored context.
+
+    When the next word also looks spun, each option is scored with that
+    word's best few readings after it, so pairs like "think tank" win together.
+    """
+    live = [s for s in slots if _gain(s, config) > -config.gate_margin]
+    hypothesis = _provisional(live, config)
+    chosen: dict[Slot, tuple[Option, float, list]] = {}
+    words_done, restored_prefix, prefix_end = -1, "", 0
+    for slot in sorted(live, key=lambda s: (s.first, -s.last)):
+        if slot.first <= words_done:
+            continue
+        rivals = [s for s in live if s.first == slot.first]
+        partners = {id(r): _partner(r, hypothesis) for r in rivals}
+        right_end = _right_end(sentence, rivals + [p for p in partners.values() if p], config)
+        prefix = restored_prefix + sentence[prefix_end:slot.lead]
+        texts, owners = [], []
+        for rival in rivals:
+            for tail, tail_channel in _tails(sentence, rival, partners[id(rival)], right_end,
+                                             hypothesis, chosen, config):
+                for option in rival.options:
+                    texts.append(sentence[slot.lead:slot.start] + _surface(option, rival) + tail)
+                    owners.append((rival, option, tail_channel))
+        best: dict[int, tuple[float, Slot, Option]] = {}
+        for lm_score, (rival, option, tail_channel) in zip(
+                lm.continuation_logprobs(prefix, texts), owners):
+            total = lm_score + config.channel_weight * (option.channel + tail_channel)
+            if id(option) not in best or total > best[id(option)][0]:
+                best[id(option)] = (total, rival, option)
+        _, winner_slot, winner = max(best.values(), key=lambda entry: entry[0])
+        ranked = _confidences(list(best.values()), winner_slot, config)
+        confidence = next(c for o, c in ranked if o is winner)
+        chosen[winner_slot] = (winner, confidence, ranked)
+        restored_prefix = (prefix + sentence[slot.lead:slot.start]
+                           + _surface(winner, winner_slot))
+        prefix_end = winner_slot.end
+        words_done = winner_slot.last
+    return chosen
+
+
+def _partner(slot: Slot, hypothesis: list[Slot]) -> Slot | None:
+    """The provisionally changed slot right after ``slot``, if there is one."""
+    return next((s for s in hypothesis if s.first == slot.last + 1), None)
+
+
+def _tails(sentence: str, slot: Slot, partner: Slot | None, right_end: int,
+           hypothesis: list[Slot], chosen: dict, config: Config) -> list[tuple[str, float]]:
+    """Right contexts to score ``slot``'s options with, and each one's extra channel score."""
+    if partner is None:
+        return [(_render(sentence, slot.end, right_end, hypothesis, chosen, config), 0.0)]
+    keep, *rest = partner.options
+    readings = [keep] + sorted(rest, key=lambda o: _cheap(o, config),
+                               reverse=True)[:config.joint_options]
+    after = _render(sentence, partner.end, right_end, hypothesis, chosen, config)
+    return [(sentence[slot.end:partner.start] + _surface(o, partner) + after,
+             o.channel - keep.channel) for o in readings]
+
+
+def _provisional(slots: list[Slot], config: Config) -> list[Slot]:
+    """Non-overlapping slots whose cheap best is a change, greedily by position and gain."""
+    picked: list[Slot] = []
+    taken = -1
+    for slot in sorted(slots, key=lambda s: (s.first, -_gain(s, config))):
+        if slot.first > taken and _gain(slot, config) > 0:
+            picked.append(slot)
+            taken = slot.last
+    return picked
+
+
+def _gain(slot: Slot, config: Config) -> float:
+    keep, *rest = slot.options
+    return max(_cheap(o, config) for o in rest) - _cheap(keep, config)
+
+
+def _surface(option: Option, slot: Slot) -> str:
+    return slot.spun if option.keep else match_case(option.text, slot.spun)
+
+
+def _right_end(sentence: str, rivals: list[Slot], config: Config) -> int:
+    tokens = words(sentence)
+    last = max(s.last for s in rivals) + config.right_context
+    return tokens[min(last, len(tokens) - 1)].end
+
+
+def _render(sentence: str, start: int, end: int, hypothesis: list[Slot], chosen: dict,
+            config: Config) -> str:
+    """The sentence between two offsets with the provisional best options put in."""
+    out, at = [], start
+    for slot in hypothesis:
+        if slot.start < start or slot.end > end or slot in chosen:
+            continue
+        best = max(slot.options, key=lambda o: _cheap(o, config))
+        out += [sentence[at:slot.start], _surface(best, slot)]
+        at = slot.end
+    out.append(sentence[at:end])
+    return "".join(out) if start < end else ""
+
+
+def _confidences(entries: list[tuple[float, Slot, Option]], winner_slot: Slot,
+                 config: Config) -> list[tuple[Option, float]]:
+    """Softmax of the totals over every reading; the winning slot's options, best first."""
+    top = max(total for total, _, _ in entries)
+    weights = [math.exp((total - top) / config.temperature) for total, _, _ in entries]
+    norm = sum(weights)
+    ranked = [(option, w / norm) for w, (_, rival, option) in zip(weights, entries)
+              if rival is winner_slot]
+    return sorted(ranked, key=lambda pair: -pair[1])

