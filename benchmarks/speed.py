@@ -1,0 +1,67 @@
+"""Restore speed on a ~1,000-word spun article, model load included, and where time goes.
+
+Run: .venv/bin/python benchmarks/speed.py [--model smollm2] [--words 1000]
+
+Uses test-split SOTU paragraphs spun at rate 0.25. Run it on an otherwise idle
+machine: llama.cpp's threads spin-wait, and a busy core slows it many times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from unspin.corpora import sample_paragraphs
+from unspin.spin import spin
+from unspin.text import words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="smollm2")
+    parser.add_argument("--words", type=int, default=1000)
+    args = parser.parse_args()
+    chunks, n = [], 0
+    for _, text in sample_paragraphs("sotu", "test", 200):
+        chunks.append(text)
+        n += len(words(text))
+        if n >= args.words:
+            break
+    spun = spin("\n\n".join(chunks), 0.25, seed=1).text
+    began = time.perf_counter()
+    from unspin.decode import restore
+    from unspin.lm import load_model
+
+    lm = load_model(args.model)
+    loaded = time.perf_counter()
+    timed = _TimedModel(lm)
+    result = restore(spun, model=timed)
+    done = time.perf_counter()
+    total = done - began
+    print(f"| {args.model} | {n} | {total:.1f} s | {n / total:.0f} | {loaded - began:.2f} s | "
+          f"{timed.seconds:.1f} s ({timed.seconds / total:.0%}) | "
+          f"{done - loaded - timed.seconds:.1f} s | {len(result.edits)} |")
+
+
+class _TimedModel:
+    """Wraps a model and adds up the time spent inside it."""
+
+    def __init__(self, lm):
+        self.lm, self.seconds = lm, 0.0
+
+    def __getattr__(self, name):
+        attr = getattr(self.lm, name)
+        if not callable(attr):
+            return attr
+
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - began
+        return timed
+
+
+if __name__ == "__main__":
+    main()
