@@ -7,9 +7,10 @@ True
 
 from .errors import DataMissingError, InputError, UnspinError
 from .decode import Config, restore
+from .detect import Detection, detect
 from .spin import Spun, spin
 from .text import Edit, Restoration, apply_edits
 
-__all__ = ["restore", "Config", "spin", "Spun", "Edit", "Restoration", "apply_edits",
+__all__ = ["restore", "Config", "detect", "Detection", "spin", "Spun", "Edit", "Restoration", "apply_edits",
            "UnspinError", "InputError", "DataMissingError"]
 __version__ = "0.1.0"

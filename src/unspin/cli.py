@@ -18,18 +18,15 @@ EXIT_ERROR = 2
 
 
 def read_input(source: str) -> str:
-    """Text from a file path or ``-`` (standard input), as UTF-8."""
+    """Text from a file path or ``-`` (standard input); HTML and PDF are converted to text."""
+    from .extract import extract_text
+
     try:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}") from exc
-    if b"\x00" in raw:
-        raise InputError(f"{source} looks like a binary file; give plain UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source} is not UTF-8 text (bad byte at offset {exc.start}); "
-                         "convert it first, e.g. with iconv") from exc
+    name = "standard input" if source == "-" else source
+    return extract_text(raw, filename=name).text
 
 
 def print_json(data: object) -> None:
@@ -94,10 +91,13 @@ def spin(source: str, rate: float, seed: int, as_json: bool) -> None:
               help="Keep only edits at or above this confidence.")
 @click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
               help="Language model (default smollm2).")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+              help="Known tortured phrases: a tortured,original CSV or a Problematic "
+                   "Paper Screener export (repeatable).")
 @click.option("--gpu-layers", default=0, show_default=True,
               help="Layers to offload to a GPU, if llama.cpp was built with one.")
 def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None,
-            model: str | None, gpu_layers: int) -> None:
+            model: str | None, lexicons: tuple[str, ...], gpu_layers: int) -> None:
     """Restore the original wording of the spun text in SOURCE (a file, or - for stdin).
 
     Example: unspin restore article.txt --diff
@@ -109,7 +109,7 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
     text = read_input(source)
     config = Config() if min_confidence is None else Config(min_confidence=min_confidence)
     result = restore_text(text, model=load_model(model or "smollm2", gpu_layers=gpu_layers),
-                          config=config)
+                          config=config, lexicon=_load_lexicons(lexicons))
     if as_json:
         print_json(result.to_dict())
     elif diff:
@@ -118,6 +118,41 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
         click.echo(word_diff(text, result.edits, color=sys.stdout.isatty()), nl=False)
     else:
         click.echo(result.text, nl=False)
+
+
+@cli.command()
+@click.argument("source", default="-")
+@click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON.")
+@click.option("--fast", is_flag=True, help="Lexicon and word frequencies only; no model.")
+@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Probability at or above which the text is called spun.")
+@click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
+              help="Language model for the full mode (default smollm2).")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+              help="Known tortured phrases: a tortured,original CSV or a Problematic "
+                   "Paper Screener export (repeatable).")
+@click.pass_context
+def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold: float,
+           model: str | None, lexicons: tuple[str, ...]) -> None:
+    """Say how likely the text in SOURCE was spun; exit 0 if clean, 1 if spun, 2 on errors.
+
+    Example: unspin detect paper.txt --fast --json
+    """
+    from . import detect as detect_text
+
+    text = read_input(source)
+    result = detect_text(text, mode="fast" if fast else "full",
+                         threshold=threshold, model=model, lexicon=_load_lexicons(lexicons))
+    if as_json:
+        print_json({**result.to_dict(), "text": text})
+    else:
+        verdict = "spun" if result.is_spun else "clean"
+        click.echo(f"{verdict}: probability {result.probability:.3f}, "
+                   f"{result.spun_fraction:.1%} of words look spun")
+        for span in sorted(result.spans, key=lambda s: -s.score)[:20]:
+            click.echo(f"  {span.start}:{span.end} {span.text!r} -> {span.likely_original!r} "
+                       f"({span.score:.2f})")
+    ctx.exit(1 if result.is_spun else 0)
 
 
 @cli.command(name="eval")
@@ -150,6 +185,12 @@ def evaluate_command(systems: tuple[str, ...], corpora: tuple[str, ...], rates: 
                 click.echo(f"done {corpus} {rate} {name}", err=True)
     click.echo(f"Split: {which}; {paragraphs} paragraphs of 50+ words per corpus.\n")
     click.echo(format_table(rows))
+
+
+def _load_lexicons(paths: tuple[str, ...]) -> list:
+    from .userlex import load_lexicon
+
+    return [entry for path in paths for entry in load_lexicon(path)]
 
 
 def _restorer(name: str, model: str | None):

@@ -96,11 +96,14 @@ class Slot:
     lead: int = 0  # where the model's first token for this slot starts (a space before it)
 
 
-def restore(text: str, *, model: object = None, config: Config | None = None) -> Restoration:
+def restore(text: str, *, model: object = None, config: Config | None = None,
+            lexicon: list | None = None) -> Restoration:
     """Restore the original wording of spun ``text``; every change is an edit.
 
     ``model`` is a model name ("smollm2", "gemma3") or a loaded model; None
-    takes the default.
+    takes the default. ``lexicon`` is a list of user entries
+    (``unspin.userlex.load_lexicon``): where one fires and names an original,
+    that original wins over the decoder's choice.
 
     >>> r = restore("Xi volition hold talks in Moscow.")
     >>> r.text
@@ -121,8 +124,25 @@ def restore(text: str, *, model: object = None, config: Config | None = None) ->
         sentence_edits, mass = _restore_sentence(text[start:end], lm, config)
         edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
         spun_mass += mass
+    if lexicon:
+        edits = _with_user_edits(text, edits, lexicon)
     n_words = len(words(text))
     return Restoration(apply_edits(text, edits), edits, spun_mass / n_words if n_words else 0.0)
+
+
+def _with_user_edits(text: str, edits: list[Edit], lexicon: list) -> list[Edit]:
+    """User-lexicon matches replace any decoder edit they overlap."""
+    from .userlex import match_entries
+
+    user, taken = [], -1
+    for match in match_entries(text, lexicon):
+        if match.original and match.start >= taken:
+            user.append(Edit(match.start, match.end, match.text,
+                             match_case(match.original, match.text), 1.0, (),
+                             f"user lexicon {match.source}"))
+            taken = match.end
+    kept = [e for e in edits if not any(e.start < u.end and u.start < e.end for u in user)]
+    return sorted(kept + user, key=lambda e: e.start)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

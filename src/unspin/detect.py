@@ -1,0 +1,138 @@
+"""How spun is a document, and which phrases look tortured.
+
+Two modes:
+
+* ``fast``: the lexicon and word frequencies only. A word looks spun when the
+  lexicon knows an original for it that is much more common than the word
+  itself ("volition" could be "will"); the document score is the share of such
+  words, weighted by how much more common the original is. No model is loaded.
+* ``full``: the restorer's decoder with its language model; a word's score is
+  the probability that it is not what the writer wrote.
+
+Scores become probabilities through a logistic curve fitted on the dev split
+(``benchmarks/detect_calibrate.py`` prints the fit; the constants live below).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from .lexicon import restores_from
+from .text import starts_sentence, words
+
+# How much more common (in Zipf units) an original must be for a word to look spun.
+FAST_MIN_GAP = 1.0
+# Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
+# (benchmarks/detect_calibrate.py). Refit when the scoring changes.
+CALIBRATION = {"fast": (40.0, -4.0), "full": (60.0, -3.0)}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A phrase that looks spun: where, what it says, what it probably was, how sure."""
+
+    start: int
+    end: int
+    text: str
+    likely_original: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text,
+                "likely_original": self.likely_original, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The verdict on one text: probability it was spun, and the spans that say so."""
+
+    probability: float
+    is_spun: bool
+    spun_fraction: float
+    spans: list[Span] = field(default_factory=list)
+    mode: str = "fast"
+
+    def to_dict(self) -> dict:
+        return {"probability": round(self.probability, 4), "is_spun": self.is_spun,
+                "spun_fraction": round(self.spun_fraction, 4), "mode": self.mode,
+                "spans": [s.to_dict() for s in self.spans]}
+
+
+def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
+           model: object = None, lexicon: list | None = None) -> Detection:
+    """Judge whether ``text`` was spun, and point at the words that say so.
+
+    >>> d = detect("Xi volition hold talks successful Moscow, arsenic helium said.", mode="fast")
+    >>> d.is_spun, [s.likely_original for s in d.spans][:2]
+    (True, ['will', 'in'])
+    >>> detect("The cat sat on the mat and looked at the door.", mode="fast").is_spun
+    False
+
+    ``lexicon`` takes user entries (``unspin.userlex.load_lexicon``); their
+    matches are reported with score 1 and count towards the spun fraction.
+    """
+    if mode == "fast":
+        spans, fraction = _fast_spans(text)
+    elif mode == "full":
+        spans, fraction = _full_spans(text, model)
+    else:
+        raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}")
+    if lexicon:
+        spans, fraction = _with_user_spans(text, spans, fraction, lexicon)
+    a, b = CALIBRATION[mode]
+    probability = 1.0 / (1.0 + math.exp(-(a * fraction + b)))
+    return Detection(probability, probability >= threshold, fraction, spans, mode)
+
+
+def _fast_spans(text: str) -> tuple[list[Span], float]:
+    tokens = words(text)
+    spans, mass = [], 0.0
+    for token in tokens:
+        if token.text[0].isupper() and not starts_sentence(text, token):
+            continue  # names
+        found = _likely_original(token.text.lower())
+        if found is None:
+            continue
+        original, gap = found
+        score = 1.0 - math.exp(-(gap - FAST_MIN_GAP + 0.5))
+        mass += score
+        spans.append(Span(token.start, token.end, token.text, original, score))
+    return spans, mass / len(tokens) if tokens else 0.0
+
+
+@lru_cache(maxsize=200_000)
+def _likely_original(word: str) -> tuple[str, float] | None:
+    """The most common possible original, if it beats the word by FAST_MIN_GAP Zipf units."""
+    own = zipf_frequency(word, "en")
+    best, best_freq = None, own + FAST_MIN_GAP
+    for link in restores_from(word):
+        freq = zipf_frequency(link.word, "en") + math.log10(link.weight)
+        if freq > best_freq:
+            best, best_freq = link.word, freq
+    return (best, best_freq - own) if best else None
+
+
+def _full_spans(text: str, model: object) -> tuple[list[Span], float]:
+    from .decode import restore
+
+    restored = restore(text, model=model)
+    spans = [Span(e.start, e.end, e.spun, e.original, e.confidence) for e in restored.edits]
+    return spans, restored.spun_score
+
+
+def _with_user_spans(text: str, spans: list[Span], fraction: float,
+                     lexicon: list) -> tuple[list[Span], float]:
+    """Add user-lexicon matches (score 1), replacing the spans they overlap."""
+    from .userlex import match_entries
+
+    n_words = len(words(text)) or 1
+    for match in match_entries(text, lexicon):
+        overlapped = [s for s in spans if s.start < match.end and match.start < s.end]
+        spans = [s for s in spans if s not in overlapped]
+        spans.append(Span(match.start, match.end, match.text, match.original, 1.0))
+        fraction += (len(words(match.text)) - sum(s.score for s in overlapped)) / n_words
+    return sorted(spans, key=lambda s: s.start), fraction

@@ -1,0 +1,118 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from unspin import detect
+
+SPUN = ("Xi volition hold talks successful Moscow, arsenic helium said connected Friday; a "
+        "deliberation vessel warned of a commercialized warfare.")
+CLEAN = ("The committee met on Tuesday to discuss the budget. Members agreed that the new "
+         "school should open next year, and the mayor said she would sign the plan.")
+
+
+def test_fast_mode_flags_spun_text_and_points_at_words():
+    result = detect(SPUN, mode="fast")
+    assert result.is_spun and result.probability > 0.9
+    found = {SPUN[s.start:s.end]: s.likely_original for s in result.spans}
+    assert found["volition"] == "will" and found["helium"] == "he"
+    assert all(SPUN[s.start:s.end] == s.text and 0 < s.score <= 1 for s in result.spans)
+
+
+def test_fast_mode_clean_paragraph_scores_below_threshold():
+    result = detect(CLEAN, mode="fast")
+    assert not result.is_spun
+    assert result.probability < 0.5
+    assert result.spun_fraction < detect(SPUN, mode="fast").spun_fraction
+
+
+def test_unknown_mode_is_an_error():
+    with pytest.raises(ValueError):
+        detect(CLEAN, mode="quick")
+
+
+def run(args, stdin):
+    return subprocess.run([sys.executable, "-m", "unspin.cli", "detect", *args],
+                          input=stdin.encode(), capture_output=True, timeout=120)
+
+
+def test_exit_codes_like_grep():
+    assert run(["--fast"], SPUN).returncode == 1
+    assert run(["--fast"], CLEAN).returncode == 0
+    bad = subprocess.run([sys.executable, "-m", "unspin.cli", "detect", "/no/such/file"],
+                         capture_output=True, timeout=60)
+    assert bad.returncode == 2 and b"cannot read" in bad.stderr
+
+
+def test_json_output():
+    result = run(["--fast", "--json"], SPUN)
+    data = json.loads(result.stdout)
+    assert set(data) == {"probability", "is_spun", "spun_fraction", "mode", "spans", "text"}
+    assert data["text"] == SPUN
+    assert data["is_spun"] is True and data["mode"] == "fast"
+    assert {"start", "end", "text", "likely_original", "score"} == set(data["spans"][0])
+
+
+def test_full_mode_uses_the_model():
+    from unspin.lm import load_model
+
+    lm = load_model("smollm2")
+    spun, clean = detect(SPUN, model=lm), detect(CLEAN, model=lm)
+    assert spun.mode == "full" and spun.is_spun and not clean.is_spun
+    assert {s.likely_original for s in spun.spans} >= {"will", "he"}
+
+
+LEXICON = __import__("pathlib").Path(__file__).parent / "data" / "pps_lexicon.csv"
+
+
+def test_user_lexicon_feeds_detect():
+    from unspin.userlex import load_lexicon
+
+    text = "We trained a profound learning model on bosom peril scans."
+    result = detect(text, mode="fast", lexicon=load_lexicon(LEXICON))
+    spans = {s.text: (s.likely_original, s.score) for s in result.spans}
+    assert spans["profound learning"] == ("deep learning", 1.0)
+    assert spans["bosom peril"] == ("breast cancer", 1.0)
+    assert result.spun_fraction > detect(text, mode="fast").spun_fraction
+
+
+def test_user_lexicon_not_clause_suppresses_the_entry():
+    from unspin.userlex import load_lexicon
+
+    text = "Bosom peril, also called breast cancer, is common."
+    spans = detect(text, mode="fast", lexicon=load_lexicon(LEXICON)).spans
+    assert "bosom peril" not in {s.text.lower() for s in spans if s.score == 1.0}
+
+
+def test_user_lexicon_feeds_restore():
+    from unspin import restore
+    from unspin.lm.fake import FakeModel
+    from unspin.userlex import load_lexicon
+
+    text = "Profound learning helps."
+    result = restore(text, model=FakeModel(), lexicon=load_lexicon(LEXICON))
+    assert result.text.startswith("Deep learning")
+    edit = result.edits[0]
+    assert (edit.start, edit.end, edit.confidence) == (0, 17, 1.0)
+    assert edit.reason.startswith("user lexicon")
+
+
+def test_cli_reports_a_malformed_lexicon(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text('fingerprint,expected\n"""a"" OR",x\n', encoding="utf-8")
+    result = run(["--fast", "--lexicon", str(bad)], "text")
+    assert result.returncode == 2
+    assert b"bad.csv:2" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_html_input_offsets_refer_to_extracted_text(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>t</title></head><body><nav>Home | About</nav>"
+                    f"<article><p>{SPUN}</p></article></body></html>", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "unspin.cli", "detect", "--fast", "--json",
+                             str(page)], capture_output=True, timeout=120)
+    data = json.loads(result.stdout)
+    assert result.returncode == 1 and "Home" not in data["text"]
+    for span in data["spans"]:
+        assert data["text"][span["start"]:span["end"]] == span["text"]
