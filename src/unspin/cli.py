@@ -90,7 +90,7 @@ def spin(source: str, rate: float, seed: int, as_json: bool) -> None:
 @click.option("--min-confidence", default=None, type=click.FloatRange(0, 1),
               help="Keep only edits at or above this confidence.")
 @click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
-              help="Language model (default smollm2).")
+              help="Language model (default gemma3).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
               help="Known tortured phrases: a tortured,original CSV or a Problematic "
                    "Paper Screener export (repeatable).")
@@ -104,11 +104,11 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
     """
     from . import restore as restore_text
     from .decode import Config
-    from .lm import load_model
+    from .lm.registry import DEFAULT_MODEL, load_model
 
     text = read_input(source)
     config = Config() if min_confidence is None else Config(min_confidence=min_confidence)
-    result = restore_text(text, model=load_model(model or "smollm2", gpu_layers=gpu_layers),
+    result = restore_text(text, model=load_model(model or DEFAULT_MODEL, gpu_layers=gpu_layers),
                           config=config, lexicon=_load_lexicons(lexicons))
     if as_json:
         print_json(result.to_dict())
@@ -127,7 +127,7 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Probability at or above which the text is called spun.")
 @click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
-              help="Language model for the full mode (default smollm2).")
+              help="Language model for the full mode (default gemma3).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
               help="Known tortured phrases: a tortured,original CSV or a Problematic "
                    "Paper Screener export (repeatable).")

@@ -100,8 +100,8 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
             lexicon: list | None = None) -> Restoration:
     """Restore the original wording of spun ``text``; every change is an edit.
 
-    ``model`` is a model name ("smollm2", "gemma3") or a loaded model; None
-    takes the default. ``lexicon`` is a list of user entries
+    ``model`` is a model name ("gemma3", "smollm2") or a loaded model; None
+    takes the default (Gemma 3 270M, chosen on the dev split). ``lexicon`` is a list of user entries
     (``unspin.userlex.load_lexicon``): where one fires and names an original,
     that original wins over the decoder's choice.
 
@@ -117,7 +117,7 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     else:
         from .lm import load_model
 
-        lm = load_model(model or "smollm2")
+        lm = load_model(model) if model else load_model()
     edits: list[Edit] = []
     spun_mass = 0.0
     for start, end in sentences(text):

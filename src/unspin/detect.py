@@ -67,8 +67,8 @@ def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
     """Judge whether ``text`` was spun, and point at the words that say so.
 
     >>> d = detect("Xi volition hold talks successful Moscow, arsenic helium said.", mode="fast")
-    >>> d.is_spun, [s.likely_original for s in d.spans][:2]
-    (True, ['will', 'in'])
+    >>> d.is_spun, {"will", "in", "as", "he"} <= {s.likely_original for s in d.spans}
+    (True, True)
     >>> detect("The cat sat on the mat and looked at the door.", mode="fast").is_spun
     False
 
