@@ -16,7 +16,7 @@ import zlib
 
 import numpy as np
 
-from unspin import detect as detect_module
+from unspin.detect import CALIBRATION, detect
 from unspin.corpora import sample_paragraphs
 from unspin.evaluate import auc
 from unspin.spin import spin
@@ -52,14 +52,14 @@ def main() -> None:
         n_words, seconds = 0, 0.0
         for pid, text in data:
             began = time.perf_counter()
-            scores[0.0].append(detect_module.detect(text, mode=args.mode).spun_fraction)
+            scores[0.0].append(detect(text, mode=args.mode).spun_fraction)
             seconds += time.perf_counter() - began
             n_words += len(words(text))
             for rate in RATES:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode())).text
                 scores.setdefault(rate, []).append(
-                    detect_module.detect(spun, mode=args.mode).spun_fraction)
-        a, b = detect_module.CALIBRATION[args.mode]
+                    detect(spun, mode=args.mode).spun_fraction)
+        a, b = CALIBRATION[args.mode]
         flagged = np.mean([1 / (1 + np.exp(-(a * s + b))) >= 0.5 for s in scores[0.0]])
         print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
             f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in RATES) +
