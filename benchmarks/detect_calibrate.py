@@ -11,6 +11,7 @@ With --split test it only evaluates (AUC, false-positive rate at 0.5).
 from __future__ import annotations
 
 import argparse
+import json
 import time
 import zlib
 
@@ -23,19 +24,25 @@ from unspin.spin import spin
 from unspin.text import words
 
 RATES = (0.1, 0.25, 0.4)
+RIDGE = 0.01
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray,
                  steps: int = 50) -> tuple[float, float]:
     """Weighted maximum-likelihood a, b for P(y=1) = sigmoid(a*x + b), by Newton's method."""
+    # x is scaled to unit spread and the slope gets a ridge penalty: the full mode
+    # separates small samples perfectly, where plain maximum likelihood diverges.
+    scale = float(np.std(x)) or 1.0
+    z = x / scale
     a, b = 0.0, 0.0
-    design = np.stack([x, np.ones_like(x)], axis=1)
+    design = np.stack([z, np.ones_like(z)], axis=1)
+    ridge = np.diag([RIDGE, 1e-6])
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(a * x + b)))
-        grad = design.T @ (w * (y - p))
-        hess = design.T @ (design * (w * p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
+        p = 1 / (1 + np.exp(-(a * z + b)))
+        grad = design.T @ (w * (y - p)) - ridge @ np.array([a, b])
+        hess = design.T @ (design * (w * p * (1 - p))[:, None]) + ridge
         a, b = np.array([a, b]) + np.linalg.solve(hess, grad)
-    return float(a), float(b)
+    return float(a / scale), float(b)
 
 
 def main() -> None:
@@ -44,8 +51,10 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=300)
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
     parser.add_argument("--plot", help="write a reliability plot (PNG) to this path")
+    parser.add_argument("--calibration", help="a,b to evaluate instead of the packaged ones")
+    parser.add_argument("--scores-out", help="save (score, rate) pairs as JSON for refitting")
     args = parser.parse_args()
-    predicted, observed = [], []
+    predicted, observed, raw = [], [], []
     for corpus in ("sotu", "brown"):
         data = sample_paragraphs(corpus, args.split, args.paragraphs)
         scores = {0.0: []}
@@ -59,7 +68,11 @@ def main() -> None:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode())).text
                 scores.setdefault(rate, []).append(
                     detect(spun, mode=args.mode).spun_fraction)
-        a, b = CALIBRATION[args.mode]
+        print(f"  {corpus} score quantiles (10/50/90 %): " + "; ".join(
+            f"rate {r}: " + "/".join(f"{q:.4f}" for q in np.quantile(scores[r], [0.1, 0.5, 0.9]))
+            for r in scores))
+        a, b = (map(float, args.calibration.split(",")) if args.calibration
+                else CALIBRATION[args.mode])
         flagged = np.mean([1 / (1 + np.exp(-(a * s + b))) >= 0.5 for s in scores[0.0]])
         print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
             f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in RATES) +
@@ -67,20 +80,28 @@ def main() -> None:
         for rate, values in scores.items():
             predicted += [1 / (1 + np.exp(-(a * v + b))) for v in values]
             observed += [float(rate > 0)] * len(values)
-        if args.split == "dev":
-            x = np.array([s for r in scores for s in scores[r]])
-            y = np.array([float(r > 0) for r in scores for _ in scores[r]])
-            # Spun and clean weigh the same in total: a prior of one half.
-            w = np.where(y > 0, 1.0 / len(RATES), 1.0)
-            a, b = fit_logistic(x, y, w)
-            print(f"  fit: a={a:.2f} b={b:.2f}")
+        raw += [(s, r) for r in scores for s in scores[r]]
+    if args.scores_out:
+        with open(args.scores_out, "w", encoding="utf-8") as handle:
+            json.dump(raw, handle)
+    if args.split == "dev":
+        x = np.array([s for s, _ in raw])
+        y = np.array([float(r > 0) for _, r in raw])
+        # Spun and clean weigh the same in total: a prior of one half.
+        a, b = fit_logistic(x, y, np.where(y > 0, 1.0 / len(RATES), 1.0))
+        print(f"fit over both corpora: a={a:.2f} b={b:.2f}")
+        print(f"calibration {a:.2f},{b:.2f}")
     if args.plot:
-        reliability_plot(np.array(predicted), np.array(observed), args.plot,
-                         f"detect --{args.mode}, {args.split} split, rates 0-0.4")
+        observed_arr = np.array(observed)
+        # Clean and spun paragraphs weigh the same in total, as in the fit.
+        weights = np.where(observed_arr > 0, 1.0 / len(RATES), 1.0)
+        reliability_plot(np.array(predicted), observed_arr, weights, args.plot,
+                         f"detect {args.mode}, {args.split} split, rates 0-0.4")
 
 
-def reliability_plot(predicted: np.ndarray, observed: np.ndarray, path: str, title: str) -> None:
-    """Predicted probability against observed share of spun paragraphs, in ten bins."""
+def reliability_plot(predicted: np.ndarray, observed: np.ndarray, weights: np.ndarray,
+                     path: str, title: str) -> None:
+    """Predicted probability against the (weighted) observed share spun, in ten bins."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -93,14 +114,15 @@ def reliability_plot(predicted: np.ndarray, observed: np.ndarray, path: str, tit
         mask = which == i
         if mask.any():
             xs.append(predicted[mask].mean())
-            ys.append(observed[mask].mean())
+            ys.append(np.average(observed[mask], weights=weights[mask]))
             ns.append(int(mask.sum()))
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect calibration")
     ax.plot(xs, ys, "o-", label="unspin")
     for x, y, n in zip(xs, ys, ns):
         ax.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
-    ax.set(xlabel="predicted probability spun", ylabel="observed share spun", title=title,
+    ax.set(xlabel="predicted probability spun", ylabel="observed share spun (classes equal)",
+           title=title,
            xlim=(0, 1), ylim=(0, 1))
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()

@@ -33,6 +33,14 @@ def print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+model_option = click.option("--model", type=click.Choice(["gemma3", "smollm2"]), default=None,
+                            help="Language model (default gemma3).")
+lexicon_option = click.option(
+    "--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+    help="Known tortured phrases: a tortured,original CSV or a Problematic Paper Screener "
+         "export (repeatable).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="unspin")
 def cli() -> None:
@@ -89,11 +97,8 @@ def spin(source: str, rate: float, seed: int, as_json: bool) -> None:
 @click.option("--diff", is_flag=True, help="Print a word diff (colour on a terminal).")
 @click.option("--min-confidence", default=None, type=click.FloatRange(0, 1),
               help="Keep only edits at or above this confidence.")
-@click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
-              help="Language model (default gemma3).")
-@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
-              help="Known tortured phrases: a tortured,original CSV or a Problematic "
-                   "Paper Screener export (repeatable).")
+@model_option
+@lexicon_option
 @click.option("--gpu-layers", default=0, show_default=True,
               help="Layers to offload to a GPU, if llama.cpp was built with one.")
 def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None,
@@ -126,11 +131,8 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
 @click.option("--fast", is_flag=True, help="Lexicon and word frequencies only; no model.")
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Probability at or above which the text is called spun.")
-@click.option("--model", type=click.Choice(["smollm2", "gemma3"]), default=None,
-              help="Language model for the full mode (default gemma3).")
-@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
-              help="Known tortured phrases: a tortured,original CSV or a Problematic "
-                   "Paper Screener export (repeatable).")
+@model_option
+@lexicon_option
 @click.pass_context
 def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold: float,
            model: str | None, lexicons: tuple[str, ...]) -> None:
