@@ -43,7 +43,8 @@ def main() -> None:
             else:
                 stage = "left alone"
             stages[stage] += 1
-            examples[stage].append(f"{edit.spun} <- {orig} (got {fixes.get((edit.start, edit.end))})")
+            got = fixes.get((edit.start, edit.end))
+            examples[stage].append(f"{edit.spun} <- {orig} (got {got})")
     total = sum(stages.values())
     for stage, n in stages.most_common():
         print(f"{stage:16} {n:5} {n / total:.1%}")

@@ -16,7 +16,8 @@ def test_lexicon_json(capsys):
     assert main(["lexicon", "volition", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["word"] == "volition"
-    assert {"word": "will", "relation": "synonym", "weight": 1.0, "pos": "n"} in data["restores_from"]
+    will = {"word": "will", "relation": "synonym", "weight": 1.0, "pos": "n"}
+    assert will in data["restores_from"]
     assert all({"word", "relation", "weight"} <= set(x) for x in data["spins_to"])
 
 

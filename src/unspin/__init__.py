@@ -11,6 +11,6 @@ from .detect import Detection, detect
 from .spin import Spun, spin
 from .text import Edit, Restoration, apply_edits
 
-__all__ = ["restore", "Config", "detect", "Detection", "spin", "Spun", "Edit", "Restoration", "apply_edits",
-           "UnspinError", "InputError", "DataMissingError"]
+__all__ = ["restore", "Config", "detect", "Detection", "spin", "Spun", "Edit", "Restoration",
+           "apply_edits", "UnspinError", "InputError", "DataMissingError"]
 __version__ = "0.1.0"
