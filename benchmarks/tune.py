@@ -22,10 +22,10 @@ from unspin.spin import spin
 from unspin.text import words
 
 
-def run(config: Config, data, lm) -> str:
+def run(config: Config, data, lm, rate: float) -> str:
     counts, outcomes, n_words, began = Counts(), [], 0, time.perf_counter()
     for pid, text in data:
-        spun = spin(text, config_rate(data), seed=zlib.crc32(f"{pid}:tune".encode()))
+        spun = spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()))
         restored = restore(spun.text, model=lm, config=config)
         counts += score_restoration(text, spun, restored)
         outcomes += edit_outcomes(spun, restored)
@@ -37,29 +37,24 @@ def run(config: Config, data, lm) -> str:
             f"{n_words / (time.perf_counter() - began):.0f} w/s")
 
 
-def config_rate(_data) -> float:
-    return ARGS.rate
-
-
 def main() -> None:
-    global ARGS
     parser = argparse.ArgumentParser()
     parser.add_argument("--paragraphs", type=int, default=30)
     parser.add_argument("--rate", type=float, default=0.25)
     parser.add_argument("--corpus", default="sotu")
     parser.add_argument("--model", default="smollm2")
     parser.add_argument("grid", nargs="*")
-    ARGS = parser.parse_args()
-    lm = load_model(ARGS.model)
-    data = sample_paragraphs(ARGS.corpus, "dev", ARGS.paragraphs)
+    args = parser.parse_args()
+    lm = load_model(args.model)
+    data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
     types = {f.name: f.type for f in fields(Config)}
-    print("defaults:", run(Config(), data, lm), flush=True)
-    for item in ARGS.grid:
+    print("defaults:", run(Config(), data, lm, args.rate), flush=True)
+    for item in args.grid:
         key, values = item.split("=")
         for value in values.split(","):
             cast = int if types[key] in ("int", int) else float
             config = Config(**{key: cast(value)})
-            print(f"{key}={value}:", run(config, data, lm), flush=True)
+            print(f"{key}={value}:", run(config, data, lm, args.rate), flush=True)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from .lexicon import Link, restores_from
 from .lexicon.store import load_store
-from .text import Edit, Restoration, Token, apply_edits, match_case, starts_sentence, words
+from .text import Edit, Restoration, Token, apply_edits, match_case, phrase_span, words
 
 SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?]+[\"'”’)\]]*(?=\s)|\n|$)")
 OPTION_RE = re.compile(r"[a-z]+(?:[ '\-][a-z]+)*")
@@ -168,7 +168,7 @@ def _restore_sentence(sentence: str, lm, config: Config) -> tuple[list[Edit], fl
     if not slots:
         return [], 0.0
     _prune(sentence, slots, lm, config)
-    chosen = _decide(sentence, slots, lm, config)
+    chosen = _decide(sentence, tokens, slots, lm, config)
     edits, mass = [], 0.0
     for slot, (option, confidence, ranked) in chosen.items():
         if len(slot.options) > 1:
@@ -185,22 +185,16 @@ def _restore_sentence(sentence: str, lm, config: Config) -> tuple[list[Edit], fl
 
 def _slots(sentence: str, tokens: list[Token], config: Config) -> list[Slot]:
     slots = []
-    for i, token in enumerate(tokens):
+    for i in range(len(tokens)):
         for n in range(MAX_PHRASE, 0, -1):
-            span = tokens[i:i + n]
-            if len(span) < n or any(sentence[a.end:b.start] != " " for a, b in zip(span, span[1:])):
+            span = phrase_span(sentence, tokens, i, n)
+            if span is None:
                 continue
-            if any(_is_name(sentence, t) for t in span):
-                continue
-            spun = sentence[span[0].start:span[-1].end]
+            spun = sentence[span[0]:span[1]]
             options = _options(spun.lower(), config)
             if options:
-                slots.append(Slot(i, i + n - 1, span[0].start, span[-1].end, spun, options))
+                slots.append(Slot(i, i + n - 1, span[0], span[1], spun, options))
     return slots
-
-
-def _is_name(sentence: str, token: Token) -> bool:
-    return token.text[0].isupper() and not starts_sentence(sentence, token)
 
 
 def _options(spun: str, config: Config) -> list[Option]:
@@ -250,7 +244,7 @@ def _cheap(option: Option, config: Config) -> float:
     return option.lm + config.channel_weight * option.channel
 
 
-def _decide(sentence: str, slots: list[Slot], lm, config: Config) -> dict:
+def _decide(sentence: str, tokens: list[Token], slots: list[Slot], lm, config: Config) -> dict:
     """Choose an option per slot, left to right, scoring each in restored context.
 
     When the next word also looks spun, each option is scored with that
@@ -265,7 +259,7 @@ def _decide(sentence: str, slots: list[Slot], lm, config: Config) -> dict:
             continue
         rivals = [s for s in live if s.first == slot.first]
         partners = {id(r): _partner(r, hypothesis) for r in rivals}
-        right_end = _right_end(sentence, rivals + [p for p in partners.values() if p], config)
+        right_end = _right_end(tokens, rivals + [p for p in partners.values() if p], config)
         prefix = restored_prefix + sentence[prefix_end:slot.lead]
         texts, owners = [], []
         for rival in rivals:
@@ -329,8 +323,7 @@ def _surface(option: Option, slot: Slot) -> str:
     return slot.spun if option.keep else match_case(option.text, slot.spun)
 
 
-def _right_end(sentence: str, rivals: list[Slot], config: Config) -> int:
-    tokens = words(sentence)
+def _right_end(tokens: list[Token], rivals: list[Slot], config: Config) -> int:
     last = max(s.last for s in rivals) + config.right_context
     return tokens[min(last, len(tokens) - 1)].end
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from .lexicon import restores_from
-from .text import starts_sentence, words
+from .text import is_name, words
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
 FAST_MIN_GAP = 1.0
@@ -92,8 +92,8 @@ def _fast_spans(text: str) -> tuple[list[Span], float]:
     tokens = words(text)
     spans, mass = [], 0.0
     for token in tokens:
-        if token.text[0].isupper() and not starts_sentence(text, token):
-            continue  # names
+        if is_name(text, token):
+            continue
         found = _likely_original(token.text.lower())
         if found is None:
             continue

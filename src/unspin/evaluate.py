@@ -84,10 +84,7 @@ def score_restoration(original: str, spun: Spun, restored: Restoration) -> Count
             continue
         n = sum(len(words(e.original)) for e in spin_edits)
         counts.spun_words += n
-        piece = text[start:end]
-        want = _lower_words(_apply_local(piece, spin_edits, start))
-        got = _lower_words(_apply_local(piece, fixes, start))
-        counts.restored_words += n if want == got else 0
+        counts.restored_words += n if _segment_restored(text, start, end, spin_edits, fixes) else 0
     counts.clean_words = len(words(original)) - sum(len(words(e.original)) for e in spun.edits)
     spans = [(e.start, e.end) for e in spun.edits]
     for fix in restored.edits:
@@ -112,9 +109,7 @@ def edit_outcomes(spun: Spun, restored: Restoration) -> list[tuple[float, bool]]
     """
     outcomes = []
     for start, end, spin_edits, fixes in _segments(spun.edits, restored.edits):
-        piece = spun.text[start:end]
-        right = bool(spin_edits) and (_lower_words(_apply_local(piece, spin_edits, start))
-                                      == _lower_words(_apply_local(piece, fixes, start)))
+        right = bool(spin_edits) and _segment_restored(spun.text, start, end, spin_edits, fixes)
         outcomes += [(fix.confidence, right) for fix in fixes]
     return outcomes
 
@@ -131,6 +126,14 @@ def _segments(spin_edits: list[Edit], fixes: list[Edit]):
             groups.append([start, end, [], []])
         groups[-1][2 + kind].append(edit)
     return groups
+
+
+def _segment_restored(text: str, start: int, end: int, spin_edits: list[Edit],
+                      fixes: list[Edit]) -> bool:
+    """Whether the restorer's wording of ``text[start:end]`` equals the original's."""
+    piece = text[start:end]
+    return (_lower_words(_apply_local(piece, spin_edits, start))
+            == _lower_words(_apply_local(piece, fixes, start)))
 
 
 def _apply_local(piece: str, edits: list[Edit], offset: int) -> str:

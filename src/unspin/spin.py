@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import Link, spins_to
-from .text import Edit, Token, match_case, starts_sentence, words
+from .text import Edit, Token, is_name, match_case, phrase_span, words
 
 # Function words a spinner leaves alone: they have no thesaurus entry worth the
 # name, or a spinner's stop list keeps them. Short words that do have entries
@@ -104,21 +104,12 @@ def _eligible(text: str, tokens: list[Token]) -> list[tuple[int, int, float, lis
 
 def _protected(text: str, token: Token) -> bool:
     word = token.text
-    if word.lower() in KEEP or len(word) < 2:
-        return True
-    # A capital inside a sentence marks a name; names stay.
-    return word[0].isupper() and not starts_sentence(text, token)
+    return word.lower() in KEEP or len(word) < 2 or is_name(text, token)
 
 
 def _phrase(text: str, tokens: list[Token], i: int, n: int) -> str | None:
-    if i + n > len(tokens):
-        return None
-    span = tokens[i:i + n]
-    if any(t.text[0].isupper() and not starts_sentence(text, t) for t in span):
-        return None  # part of a name
-    if any(text[a.end:b.start] != " " for a, b in zip(span, span[1:])):
-        return None
-    return " ".join(t.text.lower() for t in span)
+    span = phrase_span(text, tokens, i, n)
+    return text[span[0]:span[1]].lower() if span else None
 
 
 def _usable(links: list[Link]) -> list[Link]:

@@ -47,6 +47,33 @@ def starts_sentence(text: str, token: Token) -> bool:
     return not before.strip() or bool(SENTENCE_END_RE.search(before)) or "\n\n" in before[-4:]
 
 
+def is_name(text: str, token: Token) -> bool:
+    """A capital inside a sentence marks a name, which is never spun or restored.
+
+    >>> text = "Then Smith left."
+    >>> [is_name(text, t) for t in words(text)]
+    [False, True, False]
+    """
+    return token.text[0].isupper() and not starts_sentence(text, token)
+
+
+def phrase_span(text: str, tokens: list[Token], i: int, n: int) -> tuple[int, int] | None:
+    """Offsets of the ``n`` words from token ``i`` when they form a phrase: single spaces
+    between them and no name among them; otherwise None.
+
+    >>> text = "a think tank, Smith said"
+    >>> tokens = words(text)
+    >>> phrase_span(text, tokens, 1, 2), phrase_span(text, tokens, 2, 2)
+    ((2, 12), None)
+    """
+    span = tokens[i:i + n]
+    if len(span) < n or any(is_name(text, t) for t in span):
+        return None
+    if any(text[a.end:b.start] != " " for a, b in zip(span, span[1:])):
+        return None
+    return span[0].start, span[-1].end
+
+
 def match_case(word: str, model: str) -> str:
     """Give ``word`` the capitalisation pattern of ``model``.
 
