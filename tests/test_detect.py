@@ -116,3 +116,18 @@ def test_html_input_offsets_refer_to_extracted_text(tmp_path):
     assert result.returncode == 1 and "Home" not in data["text"]
     for span in data["spans"]:
         assert data["text"][span["start"]:span["end"]] == span["text"]
+
+
+def test_screen_table_is_current_and_agrees_with_live_lookup():
+    import random
+
+    from unspin.screen_table import compute_likely_original, load_table
+
+    table = load_table()
+    # An empty table means it was built for another lexicon or wordfreq: rebuild it with
+    # scripts/build_screen_table.py (the fast mode would silently run at a third of its speed).
+    assert len(table) > 90_000
+    assert table["volition"][0] == "will" and table["the"] is None
+    sample = random.Random(7).sample(sorted(table), 1500)
+    for word in sample:
+        assert table[word] == compute_likely_original(word), word

@@ -157,6 +157,109 @@ def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold
     ctx.exit(1 if result.is_spun else 0)
 
 
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write; same format as SOURCE (.jsonl, .csv or .parquet).")
+@click.option("--task", type=click.Choice(["restore", "detect"]), required=True)
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1),
+              help="Worker processes, each with its own model.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Where the work runs.")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address (tcp://host:8786); default a local cluster.")
+@click.option("--fast", is_flag=True, help="detect: lexicon and word frequencies only.")
+@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--min-confidence", default=None, type=click.FloatRange(0, 1))
+@click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(1),
+              help="Longer texts fail as records.")
+@click.option("--chunk-size", default=32, show_default=True, type=click.IntRange(1),
+              help="Records per committed chunk.")
+@model_option
+def batch(source: str, output: str, task: str, text_field: str, id_field: str, jobs: int,
+          engine: str, scheduler: str | None, fast: bool, threshold: float,
+          min_confidence: float | None, max_chars: int, chunk_size: int,
+          model: str | None) -> None:
+    """Run restore or detect over every record of SOURCE; resumable after any crash.
+
+    Rerun the same command after an interruption to finish the job. Records that
+    fail are listed with their reason in OUTPUT.errors.jsonl.
+
+    Example: unspin batch crawl.jsonl -o crawl.out.jsonl --task detect --fast --jobs 2
+    """
+    from .batch import BatchOptions, Progress, dask_engine, local_engine, run_batch
+    from .lm.registry import default_threads
+    from .records import count_records
+
+    if scheduler and engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    # One LM thread per worker on a cluster; locally the cores are shared out.
+    threads = 1 if engine == "dask" else max(1, default_threads() // jobs)
+    options = BatchOptions(task=task, text_field=text_field, id_field=id_field, fast=fast,
+                           model=model, threshold=threshold, min_confidence=min_confidence,
+                           max_chars=max_chars, chunk_size=chunk_size, threads_per_job=threads)
+    runner = dask_engine(scheduler, jobs) if engine == "dask" else local_engine(jobs)
+    progress = Progress(count_records(source) if Path(source).is_file() else None)
+    try:
+        summary = run_batch(source, output, options, engine=runner, progress=progress.update)
+    finally:
+        progress.close()
+    click.echo(f"unspin: {summary.line()}", err=True)
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the index.")
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+def index(corpus: str, output: str, text_field: str, id_field: str) -> None:
+    """Index CORPUS (JSONL, CSV, Parquet, or a folder of .txt files) for unspin trace.
+
+    Example: unspin index sources.jsonl -o sources.index
+    """
+    from .trace import TraceIndex, read_corpus
+
+    built = TraceIndex.build(read_corpus(corpus, text_field, id_field))
+    built.save(output)
+    click.echo(f"unspin: indexed {len(built):,} documents into {output}", err=True)
+
+
+@cli.command()
+@click.argument("source", default="-")
+@click.option("--corpus", required=True, type=click.Path(),
+              help="An index from unspin index, or a corpus to index on the fly.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1))
+@click.option("--no-restore", is_flag=True, help="Search with the spun text as it is.")
+@click.option("--json", "as_json", is_flag=True)
+@model_option
+@click.pass_context
+def trace(ctx: click.Context, source: str, corpus: str, top: int, no_restore: bool,
+          as_json: bool, model: str | None) -> None:
+    """Find the document the spun text in SOURCE was copied from; exit 1 if none.
+
+    Example: unspin trace copy.txt --corpus sources.index
+    """
+    from .trace import TraceIndex, read_corpus, trace as trace_text
+
+    text = read_input(source)
+    if (Path(corpus) / "index.json").is_file():
+        found = TraceIndex.load(corpus)
+    else:
+        found = TraceIndex.build(read_corpus(corpus))
+    result = trace_text(text, found, restore=not no_restore, model=model, top=top)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        for match in result.matches:
+            click.echo(f"{match.containment:.3f}  {match.id}  (jaccard {match.jaccard:.3f})")
+        if not result.matches:
+            click.echo("no source found", err=True)
+    ctx.exit(0 if result.matches else 1)
+
+
 @cli.command(name="eval")
 @click.option("--system", "systems", multiple=True, default=["identity", "unigram"],
               show_default=True, help="identity, unigram or restore (repeatable).")
@@ -187,6 +290,40 @@ def evaluate_command(systems: tuple[str, ...], corpora: tuple[str, ...], rates: 
                 click.echo(f"done {corpus} {rate} {name}", err=True)
     click.echo(f"Split: {which}; {paragraphs} paragraphs of 50+ words per corpus.\n")
     click.echo(format_table(rows))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines in.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes, each with its own copy of the model; the CPUs are shared out.")
+@click.option("--timeout", "timeout_s", default=60.0, show_default=True,
+              type=click.FloatRange(min=0.1), help="Seconds a request may take (then 503).")
+@click.option("--max-bytes", default=1_000_000, show_default=True, type=click.IntRange(1),
+              help="Largest text or file accepted, in bytes (413 above).")
+@model_option
+@lexicon_option
+def serve(host: str, port: int, workers: int, timeout_s: float, max_bytes: int,
+          model: str | None, lexicons: tuple[str, ...]) -> None:
+    """Serve the web page and the JSON API (FastAPI under uvicorn) until interrupted.
+
+    Example: unspin serve --port 8000, then open http://127.0.0.1:8000/
+    """
+    try:
+        from . import server
+    except ImportError as exc:
+        raise UnspinError(f"the service needs FastAPI and uvicorn ({exc}); "
+                          "install them with: pip install 'unspin[serve]'") from exc
+    _load_lexicons(lexicons)  # a malformed lexicon is reported before anything starts
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    click.echo(f"unspin: serving the page at {url}/ and the API at {url}/api/ "
+               f"(documented at {url}/docs)")
+    if not server.is_loopback(host):
+        click.echo(f"unspin: warning: listening on {host}: other machines can reach this "
+                   "service, and it has no authentication", err=True)
+    server.serve(host, port, workers, model=model, max_bytes=max_bytes, timeout_s=timeout_s,
+                 lexicons=lexicons)
 
 
 def _load_lexicons(paths: tuple[str, ...]) -> list:

@@ -24,8 +24,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .errors import StoppedError
 from .lexicon import Link, restores_from
 from .lexicon.store import load_store
 from .text import Edit, Restoration, Token, apply_edits, match_case, phrase_span, words
@@ -33,6 +35,9 @@ from .text import Edit, Restoration, Token, apply_edits, match_case, phrase_span
 SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?]+[\"'”’)\]]*(?=\s)|\n|$)")
 OPTION_RE = re.compile(r"[a-z]+(?:[ '\-][a-z]+)*")
 MAX_PHRASE = 3
+# Longer sentences are decoded in pieces cut at spaces: a character is at most 4
+# tokens, so a piece always fits the model's 4,096-token context.
+MAX_SENTENCE = 1000
 
 
 @dataclass(frozen=True)
@@ -97,13 +102,16 @@ class Slot:
 
 
 def restore(text: str, *, model: object = None, config: Config | None = None,
-            lexicon: list | None = None) -> Restoration:
+            lexicon: list | None = None,
+            should_stop: Callable[[], bool] | None = None) -> Restoration:
     """Restore the original wording of spun ``text``; every change is an edit.
 
     ``model`` is a model name ("gemma3", "smollm2") or a loaded model; None
     takes the default (Gemma 3 270M, chosen on the dev split). ``lexicon`` is a list of user entries
     (``unspin.userlex.load_lexicon``): where one fires and names an original,
-    that original wins over the decoder's choice.
+    that original wins over the decoder's choice. ``should_stop`` is asked
+    before each sentence; when it answers True the decoder raises
+    :class:`~unspin.errors.StoppedError` (a server's time limit uses it).
 
     >>> r = restore("Xi volition hold talks in Moscow.")
     >>> r.text
@@ -120,14 +128,33 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
         lm = load_model(model) if model else load_model()
     edits: list[Edit] = []
     spun_mass = 0.0
-    for start, end in sentences(text):
+    spans = [piece for span in sentences(text) for piece in _pieces(text, *span)]
+    for done, (start, end) in enumerate(spans):
+        if should_stop is not None and should_stop():
+            raise StoppedError(f"stopped after {done} of {len(spans)} sentences")
         sentence_edits, mass = _restore_sentence(text[start:end], lm, config)
         edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
         spun_mass += mass
-    if lexicon:
-        edits = _with_user_edits(text, edits, lexicon)
     n_words = len(words(text))
-    return Restoration(apply_edits(text, edits), edits, spun_mass / n_words if n_words else 0.0)
+    restored = Restoration(apply_edits(text, edits), edits,
+                           spun_mass / n_words if n_words else 0.0)
+    return with_lexicon(text, restored, lexicon) if lexicon else restored
+
+
+def with_lexicon(text: str, restoration: Restoration, lexicon: list) -> Restoration:
+    """``restoration`` of ``text`` with user-lexicon entries applied, as ``restore`` applies them.
+
+    Lets a caller keep one decoder run and apply different lexicons to it.
+
+    >>> from unspin.userlex import parse_lexicon
+    >>> plain = Restoration("Xi volition hold", [])
+    >>> with_lexicon("Xi volition hold", plain, parse_lexicon("volition,will")).text
+    'Xi will hold'
+    >>> with_lexicon("Xi volition hold", plain, []).text
+    'Xi volition hold'
+    """
+    edits = _with_user_edits(text, restoration.edits, lexicon)
+    return Restoration(apply_edits(text, edits), edits, restoration.spun_score)
 
 
 def _with_user_edits(text: str, edits: list[Edit], lexicon: list) -> list[Edit]:
@@ -160,6 +187,27 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start = match.start() + piece.index(stripped)
             spans.append((start, start + len(stripped)))
     return spans
+
+
+def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[tuple[int, int]]:
+    """Cut the span ``start:end`` of ``text`` at spaces into pieces of at most ``limit`` characters.
+
+    >>> t = "one two three four"
+    >>> [t[a:b] for a, b in _pieces(t, 0, len(t), limit=9)]
+    ['one two', 'three', 'four']
+    >>> _pieces("abcdef", 0, 6, limit=4)
+    [(0, 4), (4, 6)]
+    """
+    pieces = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit + 1)
+        if cut == -1:
+            pieces.append((start, start + limit))
+            start += limit
+        else:
+            pieces.append((start, cut))
+            start = cut + 1
+    return pieces + [(start, end)]
 
 
 def _restore_sentence(sentence: str, lm, config: Config) -> tuple[list[Edit], float]:

@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from .screen_table import FAST_MIN_GAP, likely_original
+from .text import Restoration, is_name, words
 
-from .lexicon import restores_from
-from .text import is_name, words
-
-# How much more common (in Zipf units) an original must be for a word to look spun.
-FAST_MIN_GAP = 1.0
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py). Refit when the scoring changes.
 CALIBRATION = {"fast": (60.0, -5.5), "full": (118.9, -5.1)}
@@ -63,7 +58,8 @@ class Detection:
 
 
 def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
-           model: object = None, lexicon: list | None = None) -> Detection:
+           model: object = None, lexicon: list | None = None,
+           restoration: Restoration | None = None) -> Detection:
     """Judge whether ``text`` was spun, and point at the words that say so.
 
     >>> d = detect("Xi volition hold talks successful Moscow, arsenic helium said.", mode="fast")
@@ -74,11 +70,13 @@ def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
 
     ``lexicon`` takes user entries (``unspin.userlex.load_lexicon``); their
     matches are reported with score 1 and count towards the spun fraction.
+    ``restoration`` (full mode) is ``restore(text)`` already made without a
+    user lexicon; it is used instead of decoding the text again.
     """
     if mode == "fast":
         spans, fraction = _fast_spans(text)
     elif mode == "full":
-        spans, fraction = _full_spans(text, model)
+        spans, fraction = _full_spans(text, model, restoration)
     else:
         raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}")
     if lexicon:
@@ -104,22 +102,17 @@ def _fast_spans(text: str) -> tuple[list[Span], float]:
     return spans, mass / len(tokens) if tokens else 0.0
 
 
-@lru_cache(maxsize=200_000)
 def _likely_original(word: str) -> tuple[str, float] | None:
     """The most common possible original, if it beats the word by FAST_MIN_GAP Zipf units."""
-    own = zipf_frequency(word, "en")
-    best, best_freq = None, own + FAST_MIN_GAP
-    for link in restores_from(word):
-        freq = zipf_frequency(link.word, "en") + math.log10(link.weight)
-        if freq > best_freq:
-            best, best_freq = link.word, freq
-    return (best, best_freq - own) if best else None
+    return likely_original(word)
 
 
-def _full_spans(text: str, model: object) -> tuple[list[Span], float]:
-    from .decode import restore
+def _full_spans(text: str, model: object,
+                restored: Restoration | None) -> tuple[list[Span], float]:
+    if restored is None:
+        from .decode import restore
 
-    restored = restore(text, model=model)
+        restored = restore(text, model=model)
     spans = [Span(e.start, e.end, e.spun, e.original, e.confidence) for e in restored.edits]
     return spans, restored.spun_score
 

@@ -11,3 +11,7 @@ class InputError(UnspinError):
 
 class DataMissingError(UnspinError):
     """A data file (lexicon, corpus, model) is not where it should be."""
+
+
+class StoppedError(UnspinError):
+    """Work stopped before the end because its caller asked (a time limit ran out)."""

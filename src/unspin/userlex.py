@@ -406,14 +406,17 @@ def _trim(row: list[str]) -> list[str]:
     return [c.strip() for c in row]
 
 
-def _records(path: Path):
-    """``(first line, last line, cells)`` for each CSV record, numbering lines from 1."""
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from exc
+
+
+def _records(text: str):
+    """``(first line, last line, cells)`` for each CSV record, numbering lines from 1."""
     lines = text.splitlines(keepends=True)
     first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
@@ -425,13 +428,7 @@ def _records(path: Path):
 
 
 def load_lexicon(path: str | Path) -> list[Entry]:
-    """The entries of a lexicon file, in file order.
-
-    The first row that is not blank or a comment decides the format: a
-    header naming a fingerprint (or query) column means the Problematic Paper
-    Screener format, anything else a plain ``tortured,original`` list.
-    Every malformed line is reported at once, in one :class:`LexiconError`,
-    so the file can be fixed in one go.
+    """The entries of a lexicon file, in file order (see :func:`parse_lexicon`).
 
     >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as d:
@@ -440,11 +437,30 @@ def load_lexicon(path: str | Path) -> list[Entry]:
     ...     [(e.phrase, e.original, e.source[-9:]) for e in load_lexicon(p)]
     [('profound learning', 'deep learning', 'lex.csv:2')]
     """
-    name = str(path)
+    return parse_lexicon(_read(Path(path)), str(path))
+
+
+def parse_lexicon(text: str, name: str = "lexicon") -> list[Entry]:
+    """The entries of a lexicon given as text; ``name`` labels sources and messages.
+
+    The first row that is not blank or a comment decides the format: a
+    header naming a fingerprint (or query) column means the Problematic Paper
+    Screener format, anything else a plain ``tortured,original`` list.
+    Every malformed line is reported at once, in one :class:`LexiconError`,
+    so the file can be fixed in one go.
+
+    >>> [(e.phrase, e.original, e.source) for e in parse_lexicon("bosom peril,breast cancer")]
+    [('bosom peril', 'breast cancer', 'lexicon:1')]
+    >>> parse_lexicon("a,b,c")
+    Traceback (most recent call last):
+    ...
+    unspin.userlex.LexiconError: lexicon:1: expected at most 2 columns, found 3
+    """
+    text = text.removeprefix("\ufeff")
     entries: list[Entry] = []
     problems: list[tuple[int, str]] = []
     layout: _Layout | None = None
-    for line, last, row in _records(Path(path)):
+    for line, last, row in _records(text):
         if _is_blank_or_comment(row):
             continue
         cells = _trim(row)

@@ -8,6 +8,8 @@ file format. Look-ups take any inflected word or phrase and keep its inflection.
 ['will']
 >>> "wants" in {link.word for link in restores_from("privations")}
 True
+>>> {"price", "prices"} <= {link.word for link in restores_from("terms")}
+True
 >>> restores_from("the")
 []
 """
@@ -74,9 +76,16 @@ def _links(word: str, forward: bool) -> tuple[Link, ...]:
         if link.word != word and (old is None or link.weight > old.weight):
             best[link.word] = link
 
+    readings = analyses(word)
+    # A lemma that is itself a plural ("terms", "goods") also reads as the plural of
+    # its originals: a spun "terms" is more often "prices" than "price".
+    plural = not forward and any(pos == "n" and tag == "NNS" for _, pos, tag in readings)
     for other, pos, relation in edges(word):
         keep(Link(other, relation, store.weights[relation], pos))
-    for lemma, pos, tag in analyses(word):
+        if plural and pos == "n":
+            for form in inflect(other, "n", "NNS")[:1]:
+                keep(Link(form, relation, store.weights[relation], pos, "NNS"))
+    for lemma, pos, tag in readings:
         for other, other_pos, relation in edges(lemma):
             if other_pos == pos:
                 for form in inflect(other, pos, tag)[:1]:
