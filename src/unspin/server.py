@@ -38,7 +38,7 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -73,8 +73,13 @@ DEFAULT_TIMEOUT_S = 60.0
 # speed, would take more than this share of the time limit: the rest is headroom
 # for texts slower than the average, so admitted work finishes in time.
 QUEUE_SHARE = 0.5
-# Words a second assumed before the first request has been timed.
-PRIOR_WORDS_PER_S = 20.0
+# Words a second assumed until runs have been timed, and how many recent runs
+# the measured speed comes from. Gemma 3 restores 20-40 words a second on an
+# idle 2-core machine but about half that while 50 clients keep the server busy
+# (benchmarks/load.py); a prior above the loaded speed let the first burst of
+# requests in and time out, so it is set below.
+PRIOR_WORDS_PER_S = 5.0
+RECENT_RUNS = 32
 # Decoder results kept for reuse (the page asks for a restoration, then a
 # detection of the same text).
 CACHE_ENTRIES = 32
@@ -354,6 +359,7 @@ class ModelQueue:
         self.model = model
         self.timeout_s = timeout_s
         self.words_per_s = PRIOR_WORDS_PER_S
+        self._recent: deque[tuple[int, float]] = deque(maxlen=RECENT_RUNS)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unspin-model")
         self._lock = threading.Lock()
         self._queued_words = 0
@@ -393,10 +399,8 @@ class ModelQueue:
             try:
                 result = restore(text, model=self.model, config=config, should_stop=should_stop)
             except StoppedError:
-                # Not done in this time: the model is slower than that for now.
-                if n_words >= 5:
-                    self.words_per_s = max(0.5, min(self.words_per_s,
-                                                    n_words / (time.monotonic() - began)))
+                # How far it got is unknown; counting none keeps the estimate cautious.
+                self._learn(0, time.monotonic() - began)
                 raise
             self._learn(n_words, time.monotonic() - began)
             return result
@@ -421,8 +425,15 @@ class ModelQueue:
         await asyncio.wrap_future(future)
 
     def _learn(self, n_words: int, seconds: float) -> None:
-        if n_words >= 5 and seconds > 0.01:
-            self.words_per_s = 0.7 * self.words_per_s + 0.3 * (n_words / seconds)
+        """Words over seconds of the recent runs together: the rate the queue drains at.
+
+        (An average of each run's own rate would overrate it: short texts run
+        faster per word than long ones, which hold the model longest.)
+        """
+        if seconds > 0:
+            self._recent.append((n_words, seconds))
+            total = sum(s for _, s in self._recent)
+            self.words_per_s = max(0.5, sum(w for w, _ in self._recent) / total)
 
     def _release(self, n_words: int, stop: threading.Event) -> None:
         with self._lock:
