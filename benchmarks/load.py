@@ -12,7 +12,8 @@ well-behaved client would. After --seconds no new requests start; those in
 flight are waited for and counted. Writes benchmarks/results/load.md.
 
 Run it on an otherwise idle machine: llama.cpp's threads spin-wait, and a busy
-core slows it many times.
+core slows it many times. It waits for the 1-minute load average to drop to 0.5
+first (--force skips that).
 """
 
 from __future__ import annotations
@@ -80,6 +81,19 @@ def peak_rss_kib(pid: int) -> int:
     return total
 
 
+def busy_cpu_s() -> float:
+    """CPU seconds spent by the whole machine (all cores), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds used by process ``pid`` so far."""
+    parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(port: int, model: str | None, log_path: Path) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "unspin.cli", "serve", "--port", str(port)]
     if model:
@@ -127,7 +141,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def wait_until_idle(max_load: float, patience_s: float) -> float:
+    """Wait (up to ``patience_s``) for the 1-minute load average to fall to ``max_load``."""
+    give_up = time.monotonic() + patience_s
+    while True:
+        load = float(Path("/proc/loadavg").read_text().split()[0])
+        if load <= max_load:
+            return load
+        if time.monotonic() > give_up:
+            raise SystemExit(f"the machine is busy (load average {load:.2f}); the numbers "
+                             "would measure that, not the server. Use --force to run anyway.")
+        print(f"waiting for an idle machine (load average {load:.2f})", file=sys.stderr)
+        time.sleep(15)
+
+
 async def run(args: argparse.Namespace) -> None:
+    args.load_before = None if args.force else wait_until_idle(0.5, args.patience)
     shorts, longs = texts(args.paragraphs, args.seed)
     port = free_port()
     log_path = Path(args.log)
@@ -141,12 +170,16 @@ async def run(args: argparse.Namespace) -> None:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                      timeout=httpx.Timeout(300.0)) as http:
             began = time.monotonic()
+            cpu_before = (busy_cpu_s(), process_cpu_s(proc.pid), sum(os.times()[:2]))
             stop_at = began + args.seconds
             await asyncio.gather(*(client(http, random.Random(args.seed * 1000 + i), shorts,
                                           longs, stop_at, records)
                                    for i in range(args.clients)))
             wall = time.monotonic() - began
         rss = peak_rss_kib(proc.pid)
+        cpu_after = (busy_cpu_s(), process_cpu_s(proc.pid), sum(os.times()[:2]))
+        total, server, own = (b - a for a, b in zip(cpu_before, cpu_after))
+        args.cpu = (server, own, max(0.0, total - server - own))
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -168,7 +201,10 @@ def report(args, records, wall, rss_kib, shorts, longs) -> None:
              f"{os.cpu_count()} CPUs. Texts: {len(shorts)} spun sentences (median "
              f"{statistics.median(len(words(t)) for t in shorts):.0f} words) and {len(longs)} "
              f"spun paragraphs (median {statistics.median(len(words(t)) for t in longs):.0f} "
-             "words); 1 request in 4 is long.")
+             "words); 1 request in 4 is long. "
+             + ("Load average before the run: "
+                f"{args.load_before:.2f}." if args.load_before is not None else
+                "Run with --force: the machine may not have been idle."))
     ok_latency = (f"{percentile(ok_times, 0.5):.2f} s / {percentile(ok_times, 0.99):.2f} s")
     busy_latency = (f"{percentile(busy_times, 0.5):.3f} s / "
                     f"{percentile(busy_times, 0.99):.3f} s")
@@ -183,6 +219,8 @@ def report(args, records, wall, rss_kib, shorts, longs) -> None:
         f"| latency of 200s, p50 / p99 | {ok_latency} |",
         f"| latency of 429s, p50 / p99 | {busy_latency} |",
         f"| peak server memory (VmHWM) | {rss_kib / 1024:.0f} MiB |",
+        "| CPU time: server / clients / other processes | {:.0f} s / {:.0f} s / {:.0f} s |"
+        .format(*args.cpu),
         "", "| request | size | 200s | p50 | p99 |", "|---|---|---|---|---|",
     ]
     for kind in ("restore", "detect", "detect-fast"):
@@ -206,6 +244,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log", default="/tmp/unspin-load-server.log")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--patience", type=float, default=600.0,
+                        help="seconds to wait for the machine to become idle")
+    parser.add_argument("--force", action="store_true", help="run even on a busy machine")
     asyncio.run(run(parser.parse_args()))
 
 

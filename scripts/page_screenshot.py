@@ -58,6 +58,7 @@ def main() -> None:
             chosen = next((i for i, label in enumerate(labels) if args.edit in label), 0)
             page.click(f"#edit-{chosen}")
             page.locator("#popover").wait_for(state="visible", timeout=5000)
+            page.eval_on_selector("#text", "e => { e.setSelectionRange(0, 0); e.scrollTop = 0; }")
             page.mouse.move(0, 0)
             page.screenshot(path=args.out, full_page=True)
             browser.close()

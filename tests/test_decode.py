@@ -138,3 +138,34 @@ def test_high_confidence_edits_are_mostly_right(lm):
     confident = [right for confidence, right in outcomes if confidence >= 0.9]
     assert len(confident) >= 10
     assert sum(confident) / len(confident) >= 0.9
+
+
+def test_doubts_are_unapplied_uncertain_words():
+    fake = FakeModel()
+    text = ("Critics contend that the design volition lift costs for average households "
+            "and suffering little firms, arsenic helium said connected Friday.")
+    none = restore(text, model=fake, config=Config(doubt_below=0.0))
+    every = restore(text, model=fake, config=Config(doubt_below=1.0))
+    assert none.doubts == []
+    assert every.doubts and every.edits == none.edits and every.text == none.text
+    edited = {(e.start, e.end) for e in every.edits}
+    for doubt in every.doubts:
+        assert (doubt.start, doubt.end) not in edited
+        assert text[doubt.start:doubt.end] == doubt.spun and doubt.original != doubt.spun
+        assert 0.0 <= doubt.confidence <= 1.0
+    default = restore(text, model=fake)
+    assert {d.start for d in default.doubts} <= {d.start for d in every.doubts}
+    assert all(d.confidence > 0.05 for d in default.doubts)
+    assert "doubts" not in default.to_dict()
+
+
+def test_full_detection_spans_include_doubts():
+    from unspin.detect import detect
+
+    fake = FakeModel()
+    text = "Critics contend that the design volition lift costs for average households."
+    restored = restore(text, model=fake, config=Config(doubt_below=1.0))
+    found = detect(text, mode="full", model=fake, restoration=restored)
+    starts = [s.start for s in found.spans]
+    assert starts == sorted(starts)
+    assert set(starts) == {e.start for e in restored.edits + restored.doubts}

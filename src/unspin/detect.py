@@ -113,7 +113,10 @@ def _full_spans(text: str, model: object,
         from .decode import restore
 
         restored = restore(text, model=model)
-    spans = [Span(e.start, e.end, e.spun, e.original, e.confidence) for e in restored.edits]
+    # Doubts are words the restorer left alone but thinks may be spun: a screener
+    # wants to look at them even where the original is too uncertain to put in.
+    spans = [Span(e.start, e.end, e.spun, e.original, e.confidence)
+             for e in sorted(restored.edits + restored.doubts, key=lambda e: e.start)]
     return spans, restored.spun_score
 
 

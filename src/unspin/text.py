@@ -137,11 +137,16 @@ class Restoration:
 
     ``apply_edits(input, edits) == text``. ``spun_score`` is 0..1, higher for
     text that looks spun (the share of words restored, unless a scorer says more).
+    ``doubts`` are words the decoder left alone although it was not sure they
+    are original: each an Edit naming the likeliest original, with confidence
+    the probability that the word was changed. The detector reports them as
+    spans; they are not applied and not part of ``to_dict``.
     """
 
     text: str
     edits: list[Edit]
     spun_score: float = 0.0
+    doubts: list[Edit] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"text": self.text, "spun_score": round(self.spun_score, 4),

@@ -231,8 +231,9 @@
       b.className = "alt";
       b.dataset.word = r.word;
       b.setAttribute("aria-pressed", String(r.word === chosen));
-      const tag = r.word === e.spun ? " (spun word)" : r.word === e.original ? " (restored)" : "";
-      b.setAttribute("aria-label", `Use “${r.word}”${tag}, ${pct(r.confidence)}`);
+      const tag = r.word === e.spun ? " spun" : r.word === e.original ? " restored" : "";
+      const role = r.word === e.spun ? ", the spun word" : r.word === e.original ? ", restored" : "";
+      b.setAttribute("aria-label", `Use “${r.word}”${role}, ${pct(r.confidence)}`);
       const word = document.createElement("span");
       word.className = "word";
       word.textContent = r.word;
