@@ -6,8 +6,10 @@ Two modes:
   lexicon knows an original for it that is much more common than the word
   itself ("volition" could be "will"); the document score is the share of such
   words, weighted by how much more common the original is. No model is loaded.
-* ``full``: the restorer's decoder with its language model; a word's score is
-  the probability that it is not what the writer wrote.
+* ``full``: the restorer's decoder with its language model. Spans are its
+  edits (score: the edit's confidence) and its doubts, words it left alone
+  though not sure they are original (score: the probability they were
+  changed); the document score is the expected share of changed words.
 
 Scores become probabilities through a logistic curve fitted on the dev split
 (``benchmarks/detect_calibrate.py`` prints the fit; the constants live below).
