@@ -242,7 +242,8 @@ def trace(ctx: click.Context, source: str, corpus: str, top: int, no_restore: bo
 
     Example: unspin trace copy.txt --corpus sources.index
     """
-    from .trace import TraceIndex, read_corpus, trace as trace_text
+    from .trace import TraceIndex, read_corpus
+    from .trace import trace as trace_text
 
     text = read_input(source)
     if (Path(corpus) / "index.json").is_file():
