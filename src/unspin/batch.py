@@ -276,7 +276,7 @@ def run_batch(source: str | os.PathLike, output: str | os.PathLike, options: Bat
         if progress:
             progress(len(lines), sum(line["words"] for line in lines))
 
-    _finish(source, output, parts, columns, options, summary)
+    _finish(source, output, parts, columns, summary)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -351,9 +351,22 @@ def _read_parts(parts: Path) -> Iterator[dict]:
 
 
 def _finish(source: Path, output: Path, parts: Path, columns: dict[str, str],
-            options: BatchOptions, summary: BatchSummary) -> None:
+            summary: BatchSummary) -> None:
     """Write output and errors file from the committed parts, then remove the parts."""
-    lines = _read_parts(parts)
+    errors = []
+
+    def tallied() -> Iterator[dict]:
+        for line in _read_parts(parts):
+            summary.records += 1
+            summary.words += line["words"]
+            if "error" in line:
+                errors.append({"id": line["id"], "index": line["index"],
+                               "reason": line["error"]})
+                reason = line["error"].split(":")[0]
+                summary.error_reasons[reason] = summary.error_reasons.get(reason, 0) + 1
+            yield line
+
+    lines = tallied()
     empty = dict.fromkeys(columns)
 
     def results_for(index: int) -> dict:
@@ -364,26 +377,19 @@ def _finish(source: Path, output: Path, parts: Path, columns: dict[str, str],
             if line["index"] != index:
                 raise InputError(f"{parts}: no result for record {index}; the input changed "
                                  "during the run? Delete the folder and run again")
-            summary.words += line["words"]
             if "error" in line:
                 return {**empty, "error": line["error"]}
             return {**empty, **line["result"]}
         raise InputError(f"{parts}: results end before record {index}; delete it and rerun")
 
     temporary = output.with_name(output.name + ".tmp" + output.suffix)
-    summary.done = 0
     try:
         write_with_results(source, temporary, columns, results_for)
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
-    errors = []
-    for line in _read_parts(parts):
-        summary.records += 1
-        if "error" in line:
-            errors.append({"id": line["id"], "index": line["index"], "reason": line["error"]})
-            reason = line["error"].split(":")[0]
-            summary.error_reasons[reason] = summary.error_reasons.get(reason, 0) + 1
+    for _ in lines:  # unparsable records after the last written one still count
+        pass
     summary.failed = len(errors)
     summary.done = summary.records - summary.failed
     if errors:

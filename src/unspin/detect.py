@@ -94,7 +94,7 @@ def _fast_spans(text: str) -> tuple[list[Span], float]:
     for token in tokens:
         if is_name(text, token):
             continue
-        found = _likely_original(token.text.lower())
+        found = likely_original(token.text.lower())
         if found is None:
             continue
         original, gap = found
@@ -102,11 +102,6 @@ def _fast_spans(text: str) -> tuple[list[Span], float]:
         mass += score
         spans.append(Span(token.start, token.end, token.text, original, score))
     return spans, mass / len(tokens) if tokens else 0.0
-
-
-def _likely_original(word: str) -> tuple[str, float] | None:
-    """The most common possible original, if it beats the word by FAST_MIN_GAP Zipf units."""
-    return likely_original(word)
 
 
 def _full_spans(text: str, model: object,

@@ -89,24 +89,36 @@ def _record(index: int, row: dict, text_field: str, id_field: str) -> Record:
     return Record(index, rid, text)
 
 
-def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
-    index = 0
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    """``(index, row, problem)`` per non-blank line; ``row`` is None when it is no JSON object.
+
+    Reading and writing both number records through this, so their indices agree.
+    """
     with open(path, "rb") as f:
+        index = 0
         for line in f:
             if not line.strip():
                 continue
             try:
                 row = json.loads(line.decode("utf-8"))
             except UnicodeDecodeError:
-                yield Record(index, index, None, "line is not valid UTF-8", parsed=False)
+                yield index, None, "line is not valid UTF-8"
             except json.JSONDecodeError as exc:
-                yield Record(index, index, None, f"line is not JSON ({exc.msg})", parsed=False)
+                yield index, None, f"line is not JSON ({exc.msg})"
             else:
                 if isinstance(row, dict):
-                    yield _record(index, row, text_field, id_field)
+                    yield index, row, None
                 else:
-                    yield Record(index, index, None, "line is not a JSON object", parsed=False)
+                    yield index, None, "line is not a JSON object"
             index += 1
+
+
+def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
+    for index, row, problem in _jsonl_rows(path):
+        if row is None:
+            yield Record(index, index, None, problem, parsed=False)
+        else:
+            yield _record(index, row, text_field, id_field)
 
 
 def _open_csv(path: Path, mode: str = "r"):
@@ -187,24 +199,17 @@ def check_no_clash(source: Path, columns: list[str]) -> None:
 def _write_jsonl(source: Path, target: Path, columns: dict[str, str],
                  results_for: ResultsFor) -> int:
     rows = 0
-    with open(source, "rb") as f, open(target, "w", encoding="utf-8") as out:
-        index = 0
-        for line in f:
-            if not line.strip():
+    with open(target, "w", encoding="utf-8") as out:
+        for index, row, _ in _jsonl_rows(source):
+            if row is None:
                 continue
-            try:
-                row = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                row = None
-            if isinstance(row, dict):
-                clash = set(row) & set(columns)
-                if clash:
-                    raise InputError(f"{source}: record {index} already has "
-                                     f"{', '.join(sorted(clash))}; rename those fields first")
-                row.update(results_for(index))
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                rows += 1
-            index += 1
+            clash = set(row) & set(columns)
+            if clash:
+                raise InputError(f"{source}: record {index} already has "
+                                 f"{', '.join(sorted(clash))}; rename those fields first")
+            row.update(results_for(index))
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            rows += 1
     return rows
 
 
