@@ -56,11 +56,9 @@ def lexicon(word: str, as_json: bool, limit: int) -> None:
 
     Example: unspin lexicon volition
     """
-    from .lexicon import restores_from, spins_to
+    from .lexicon import entry
 
-    data = {"word": word,
-            "spins_to": [link.to_dict() for link in spins_to(word)],
-            "restores_from": [link.to_dict() for link in restores_from(word)]}
+    data = entry(word)
     if as_json:
         print_json(data)
         return

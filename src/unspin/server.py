@@ -607,13 +607,9 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
              responses={200: {"model": LexiconOut}, **_errors(422)})
     async def lexicon_entry(word: str = PathParam(min_length=1, max_length=100)) -> JSONResponse:
         """What WORD may be spun into, and what it may have been spun from."""
-        from .lexicon import restores_from, spins_to
+        from .lexicon import entry
 
-        def look_up() -> dict:
-            return {"word": word, "spins_to": [link.to_dict() for link in spins_to(word)],
-                    "restores_from": [link.to_dict() for link in restores_from(word)]}
-
-        return JSONResponse(await asyncio.to_thread(look_up))
+        return JSONResponse(await asyncio.to_thread(entry, word))
 
     @app.get("/healthz", responses={503: {"description": "The model is not loaded yet."}})
     async def healthz() -> JSONResponse:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from .inflect import analyses, inflect
 from .store import load_store
 
-__all__ = ["Link", "spins_to", "restores_from", "load_store"]
+__all__ = ["Link", "spins_to", "restores_from", "entry", "load_store"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,16 @@ def restores_from(word: str) -> list[Link]:
     []
     """
     return list(_links(word.strip().lower(), forward=False))
+
+
+def entry(word: str) -> dict:
+    """Both directions for ``word`` as plain data (what ``unspin lexicon --json`` prints).
+
+    >>> sorted(entry("volition"))
+    ['restores_from', 'spins_to', 'word']
+    """
+    return {"word": word, "spins_to": [link.to_dict() for link in spins_to(word)],
+            "restores_from": [link.to_dict() for link in restores_from(word)]}
 
 
 @lru_cache(maxsize=200_000)
