@@ -5,7 +5,7 @@ Run: .venv/bin/python benchmarks/detect_calibrate.py --mode fast --paragraphs 30
 
 Clean paragraphs (rate 0) are negatives; the same paragraphs spun at 0.1, 0.25
 and 0.4 are positives. Prints the (a, b) to put in unspin.detect.CALIBRATION.
-With --split test it only evaluates (AUC, false-positive rate at 0.5).
+With --split test it only evaluates (AUC, false-positive rate at the default threshold).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import zlib
 
 import numpy as np
 
-from unspin.detect import CALIBRATION, detect
 from unspin.corpora import sample_paragraphs
+from unspin.detect import CALIBRATION, THRESHOLD, detect
 from unspin.evaluate import auc
 from unspin.spin import spin
 from unspin.text import words
@@ -59,9 +59,11 @@ def main() -> None:
     parser.add_argument("--calibration", help="a,b to evaluate instead of the packaged ones")
     parser.add_argument("--scores-out", help="save (score, rate) pairs as JSON for refitting")
     parser.add_argument("--rates", default=",".join(map(str, RATES)),
-                        help="spin rates of the positives (comma-separated)")
+                        help="spin rates of the positives (comma-separated); "
+                             "'none' scores clean paragraphs only (false-positive rate)")
     args = parser.parse_args()
-    rates = tuple(float(r) for r in args.rates.split(","))
+    rates = (() if args.rates == "none"
+             else tuple(float(r) for r in args.rates.split(",")))
     predicted, observed, raw = [], [], []
     for corpus in ("sotu", "brown"):
         data = sample_paragraphs(corpus, args.split, args.paragraphs)
@@ -85,10 +87,15 @@ def main() -> None:
             for r in scores))
         a, b = (map(float, args.calibration.split(",")) if args.calibration
                 else CALIBRATION[args.mode])
-        flagged = np.mean([1 / (1 + np.exp(-(a * s + b))) >= 0.5 for s in scores[0.0]])
+        clean_probability = [1 / (1 + np.exp(-(a * s + b))) for s in scores[0.0]]
+        threshold = THRESHOLD[args.mode]
+        flagged = np.mean([p >= threshold for p in clean_probability])
         print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
             f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in rates) +
-            f", clean flagged {flagged:.1%}, {n_words / seconds:,.0f} words/s on clean text")
+            f", clean flagged at {threshold} {flagged:.1%} "
+            f"({sum(p >= threshold for p in clean_probability)}"
+            f"/{len(clean_probability)}, highest probability {max(clean_probability):.3f})"
+            f", {n_words / seconds:,.0f} words/s on clean text")
         if spans[1]:
             print(f"{corpus} spans at rate 0.25: precision {np.mean(spans[0] or [0]):.3f} "
                   f"({len(spans[0])} found), recall {np.mean(spans[1]):.3f} "

@@ -2,7 +2,7 @@
 
 The detector was calibrated on dev paragraphs of State of the Union addresses
 and the Brown corpus. This counts how many clean paragraphs of 50+ words are
-called spun at the default threshold in:
+called spun at the mode's default threshold in:
 
 * Brown's fiction genres (k-r), test split: same corpus, a register the
   speeches lack, with dialogue and rare words;
@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=400)
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
-    print("| mode | register | paragraphs | flagged at 0.5 | mean probability | words/s |")
+    print("| mode | register | paragraphs | flagged (default threshold) | mean probability "
+          "| words/s |")
     print("|---|---|---|---|---|---|")
     for register, texts in (("Brown fiction (test)", fiction_paragraphs()),
                             ("software licences", licence_paragraphs())):

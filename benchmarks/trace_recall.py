@@ -75,8 +75,8 @@ def main() -> None:
         progress.close()
         print(summary.line(), flush=True)
     restore_s = time.monotonic() - started
-    restored = {row["id"]: row["restored"] or row["text"]
-                for row in map(json.loads, open(restored_path))}
+    with open(restored_path, encoding="utf-8") as handle:
+        restored = {row["id"]: row["restored"] or row["text"] for row in map(json.loads, handle)}
 
     results = {}
     for label, texts in (("raw spun text", {r["id"]: r["text"] for r in spun_rows}),

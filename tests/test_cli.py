@@ -9,7 +9,7 @@ from unspin.cli import cli, main
 
 def run(args, stdin=None):
     return subprocess.run([sys.executable, "-m", "unspin.cli", *args], input=stdin,
-                          capture_output=True, timeout=120)
+                          capture_output=True, timeout=120, check=False)
 
 
 def test_lexicon_json(capsys):

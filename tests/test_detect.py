@@ -1,3 +1,4 @@
+import importlib
 import json
 import subprocess
 import sys
@@ -27,6 +28,17 @@ def test_fast_mode_clean_paragraph_scores_below_threshold():
     assert result.spun_fraction < detect(SPUN, mode="fast").spun_fraction
 
 
+def test_verdict_uses_the_modes_default_threshold(monkeypatch):
+    # unspin.detect is also the function's name at the package top.
+    detect_module = importlib.import_module("unspin.detect")
+    probability = detect(SPUN, mode="fast").probability
+    monkeypatch.setitem(detect_module.THRESHOLD, "fast", probability + 0.001)
+    assert not detect(SPUN, mode="fast").is_spun
+    assert detect(SPUN, mode="fast", threshold=probability).is_spun
+    monkeypatch.setitem(detect_module.THRESHOLD, "fast", probability)
+    assert detect(SPUN, mode="fast").is_spun
+
+
 def test_unknown_mode_is_an_error():
     with pytest.raises(ValueError):
         detect(CLEAN, mode="quick")
@@ -34,14 +46,14 @@ def test_unknown_mode_is_an_error():
 
 def run(args, stdin):
     return subprocess.run([sys.executable, "-m", "unspin.cli", "detect", *args],
-                          input=stdin.encode(), capture_output=True, timeout=120)
+                          input=stdin.encode(), capture_output=True, timeout=120, check=False)
 
 
 def test_exit_codes_like_grep():
     assert run(["--fast"], SPUN).returncode == 1
     assert run(["--fast"], CLEAN).returncode == 0
     bad = subprocess.run([sys.executable, "-m", "unspin.cli", "detect", "/no/such/file"],
-                         capture_output=True, timeout=60)
+                         capture_output=True, timeout=60, check=False)
     assert bad.returncode == 2 and b"cannot read" in bad.stderr
 
 
@@ -111,7 +123,7 @@ def test_html_input_offsets_refer_to_extracted_text(tmp_path):
     page.write_text("<html><head><title>t</title></head><body><nav>Home | About</nav>"
                     f"<article><p>{SPUN}</p></article></body></html>", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "unspin.cli", "detect", "--fast", "--json",
-                             str(page)], capture_output=True, timeout=120)
+                             str(page)], capture_output=True, timeout=120, check=False)
     data = json.loads(result.stdout)
     assert result.returncode == 1 and "Home" not in data["text"]
     for span in data["spans"]:

@@ -90,5 +90,5 @@ def test_brief_spins_coverage():
                     reason="needs Debian wordnet-base and mythes-en-us")
 def test_build_is_reproducible():
     result = subprocess.run([sys.executable, str(REPO / "scripts/build_lexicon.py"), "--check"],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

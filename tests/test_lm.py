@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin.errors import DataMissingError
-from unspin.lm import FakeModel, LanguageModel, LlamaModel, load_model, model_path
-from unspin.lm import registry
+from unspin.lm import FakeModel, LanguageModel, LlamaModel, load_model, model_path, registry
 
 TEXT = "Xi will hold talks in Moscow, as he said on Friday; a think tank warned of a trade war."
 PREFIX = "Xi will hold talks in Moscow, as he said on Friday; a think tank warned of"

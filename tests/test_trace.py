@@ -12,7 +12,7 @@ from unspin.trace import TraceIndex, read_corpus, shingles, trace
 
 def unspin(*args):
     return subprocess.run([sys.executable, "-m", "unspin.cli", *args], capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,17 @@ from pathlib import Path
 import pytest
 
 from unspin.errors import InputError
-from unspin.userlex import (And, LexiconError, Not, Or, Phrase, QuerySyntaxError, load_lexicon,
-                            match_entries, parse_query)
+from unspin.userlex import (
+    And,
+    LexiconError,
+    Not,
+    Or,
+    Phrase,
+    QuerySyntaxError,
+    load_lexicon,
+    match_entries,
+    parse_query,
+)
 
 PPS_FILE = Path(__file__).parent / "data" / "pps_lexicon.csv"
 

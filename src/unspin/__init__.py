@@ -5,12 +5,14 @@
 True
 """
 
-from .errors import DataMissingError, InputError, UnspinError
 from .decode import Config, restore
 from .detect import Detection, detect
+from .errors import DataMissingError, InputError, UnspinError
 from .spin import Spun, spin
 from .text import Edit, Restoration, apply_edits
 
-__all__ = ["restore", "Config", "detect", "Detection", "spin", "Spun", "Edit", "Restoration",
-           "apply_edits", "UnspinError", "InputError", "DataMissingError"]
+__all__ = [
+    "Config", "DataMissingError", "Detection", "Edit", "InputError", "Restoration", "Spun",
+    "UnspinError", "apply_edits", "detect", "restore", "spin",
+]
 __version__ = "0.1.0"

@@ -34,8 +34,7 @@ from itertools import islice
 from pathlib import Path
 
 from .errors import InputError
-from .records import Record, check_no_clash, file_format, read_records
-from .records import write_with_results
+from .records import Record, check_no_clash, file_format, read_records, write_with_results
 
 # Result columns each task adds, with their kinds (see records.write_with_results).
 COLUMNS = {
@@ -55,7 +54,7 @@ class BatchOptions:
     id_field: str = "id"
     fast: bool = False              # detect: lexicon and frequencies only
     model: str | None = None        # None: the default model
-    threshold: float = 0.5          # detect: probability at which a text is called spun
+    threshold: float | None = None  # detect: probability at which a text is called spun
     min_confidence: float | None = None  # restore: keep only edits this sure
     max_chars: int = 1_000_000      # longer texts fail as records, not the run
     chunk_size: int = 32

@@ -127,12 +127,13 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
 @click.argument("source", default="-")
 @click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON.")
 @click.option("--fast", is_flag=True, help="Lexicon and word frequencies only; no model.")
-@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
-              help="Probability at or above which the text is called spun.")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="Probability at or above which the text is called spun "
+                   "(default: the mode's, set on dev for few false alarms).")
 @model_option
 @lexicon_option
 @click.pass_context
-def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold: float,
+def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold: float | None,
            model: str | None, lexicons: tuple[str, ...]) -> None:
     """Say how likely the text in SOURCE was spun; exit 0 if clean, 1 if spun, 2 on errors.
 
@@ -169,7 +170,8 @@ def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold
 @click.option("--scheduler", default=None,
               help="Dask scheduler address (tcp://host:8786); default a local cluster.")
 @click.option("--fast", is_flag=True, help="detect: lexicon and word frequencies only.")
-@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="detect: probability at which a text is called spun (default: the mode's).")
 @click.option("--min-confidence", default=None, type=click.FloatRange(0, 1))
 @click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(1),
               help="Longer texts fail as records.")
@@ -177,7 +179,7 @@ def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold
               help="Records per committed chunk.")
 @model_option
 def batch(source: str, output: str, task: str, text_field: str, id_field: str, jobs: int,
-          engine: str, scheduler: str | None, fast: bool, threshold: float,
+          engine: str, scheduler: str | None, fast: bool, threshold: float | None,
           min_confidence: float | None, max_chars: int, chunk_size: int,
           model: str | None) -> None:
     """Run restore or detect over every record of SOURCE; resumable after any crash.

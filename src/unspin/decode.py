@@ -60,9 +60,11 @@ class Config:
       words are not favoured for starting with a common piece.
     * ``temperature`` (1.0): softens scores into confidences.
     * ``min_confidence`` (0.5): edits below it are not applied.
-    * ``doubt_below`` (0.95): a word left alone whose probability of being
+    * ``doubt_below`` (0.98): a word left alone whose probability of being
       original is below this is reported as a doubt (the detector's spans). On
-      dev, at rate 0.25, it raised span recall from 0.53 to 0.73 at precision 0.94.
+      dev, at rate 0.25, doubts raise span recall from about 0.53 (edits only)
+      to 0.77/0.75 (sotu/brown) at precision 0.92 (0.95: 0.74/0.72 at 0.94;
+      ``benchmarks/slot_features.py --analyse``).
     """
 
     spin_rate: float = 0.25
@@ -75,7 +77,7 @@ class Config:
     extra_token_penalty: float = 3.0
     temperature: float = 1.0
     min_confidence: float = 0.5
-    doubt_below: float = 0.95
+    doubt_below: float = 0.98
 
 
 @dataclass(eq=False)
@@ -329,7 +331,7 @@ def _decide(sentence: str, tokens: list[Token], slots: list[Slot], lm, config: C
                     owners.append((rival, option, tail_channel))
         best: dict[int, tuple[float, Slot, Option]] = {}
         for lm_score, (rival, option, tail_channel) in zip(
-                lm.continuation_logprobs(prefix, texts), owners):
+                lm.continuation_logprobs(prefix, texts), owners, strict=True):
             total = lm_score + config.channel_weight * (option.channel + tail_channel)
             if id(option) not in best or total > best[id(option)][0]:
                 best[id(option)] = (total, rival, option)
@@ -407,6 +409,6 @@ def _confidences(entries: list[tuple[float, Slot, Option]], winner_slot: Slot,
     top = max(total for total, _, _ in entries)
     weights = [math.exp((total - top) / config.temperature) for total, _, _ in entries]
     norm = sum(weights)
-    ranked = [(option, w / norm) for w, (_, rival, option) in zip(weights, entries)
+    ranked = [(option, w / norm) for w, (_, rival, option) in zip(weights, entries, strict=True)
               if rival is winner_slot]
     return sorted(ranked, key=lambda pair: -pair[1])

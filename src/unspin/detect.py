@@ -25,7 +25,14 @@ from .text import Restoration, is_name, words
 
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py). Refit when the scoring changes.
-CALIBRATION = {"fast": (60.0, -5.5), "full": (118.9, -5.1)}
+CALIBRATION = {"fast": (60.0, -5.5), "full": (196.55, -7.15)}
+# Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
+# is calibrated on an even mix of clean and spun paragraphs, but a screener's
+# inputs are mostly clean and a false accusation costs more than a miss, so the
+# full mode's verdict needs a score above every one of 600 clean dev paragraphs.
+# The fast mode is a screen for sorting: the same rule would put its threshold
+# at 1.00, so it keeps 0.5 (0.89 flags 1 % of clean dev paragraphs).
+THRESHOLD = {"fast": 0.5, "full": 0.96}
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class Detection:
                 "spans": [s.to_dict() for s in self.spans]}
 
 
-def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
+def detect(text: str, *, mode: str = "full", threshold: float | None = None,
            model: object = None, lexicon: list | None = None,
            restoration: Restoration | None = None) -> Detection:
     """Judge whether ``text`` was spun, and point at the words that say so.
@@ -70,8 +77,10 @@ def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
     >>> detect("The cat sat on the mat and looked at the door.", mode="fast").is_spun
     False
 
-    ``lexicon`` takes user entries (``unspin.userlex.load_lexicon``); their
-    matches are reported with score 1 and count towards the spun fraction.
+    ``threshold`` is the probability at which ``is_spun`` turns true; by default
+    the mode's entry in :data:`THRESHOLD`. ``lexicon`` takes user entries
+    (``unspin.userlex.load_lexicon``); their matches are reported with score 1
+    and count towards the spun fraction.
     ``restoration`` (full mode) is ``restore(text)`` already made without a
     user lexicon; it is used instead of decoding the text again.
     """
@@ -85,6 +94,7 @@ def detect(text: str, *, mode: str = "full", threshold: float = 0.5,
         spans, fraction = _with_user_spans(text, spans, fraction, lexicon)
     a, b = CALIBRATION[mode]
     probability = 1.0 / (1.0 + math.exp(-(a * fraction + b)))
+    threshold = THRESHOLD[mode] if threshold is None else threshold
     return Detection(probability, probability >= threshold, fraction, spans, mode)
 
 

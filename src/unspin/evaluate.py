@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from .spin import Spun, spin
 from .text import Edit, Restoration, apply_edits, words
@@ -40,7 +40,7 @@ class Counts:
     edits: int = 0
     edits_on_spans: int = 0
 
-    def __iadd__(self, other: "Counts") -> "Counts":
+    def __iadd__(self, other: Counts) -> Counts:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self

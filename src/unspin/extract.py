@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import PurePath
 
 from wordfreq import zipf_frequency
@@ -217,7 +218,7 @@ def _pdf_text(data: bytes, name: str) -> str:
     except DependencyError as exc:
         # AES-encrypted PDFs need the optional 'cryptography' package.
         raise InputError(f"{name} is an encrypted PDF that pypdf cannot open: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken files
+    except Exception as exc:
         raise InputError(f"{name} is not a readable PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n\n".join(t for t in (tidy_pdf_text(p) for p in pages) if t)
     if not text:
@@ -252,7 +253,7 @@ def tidy_pdf_text(text: str) -> str:
     lines = [line.strip() for line in text.translate(_LIGATURES).splitlines()]
     width = max(map(len, lines), default=0)
     out = lines[0] if lines else ""
-    for before, after in zip(lines, lines[1:]):
+    for before, after in pairwise(lines):
         joint = _joint(before, after, width)
         if joint == "unhyphenate":
             out = out[:-1] + after

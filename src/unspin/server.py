@@ -119,8 +119,8 @@ class DetectRequest(RestoreRequest):
 
     mode: Literal["full", "fast"] = Field("full", description="`full` runs the decoder; "
                                           "`fast` uses the lexicon and word frequencies only.")
-    threshold: float = Field(0.5, ge=0, le=1, description="Probability at or above which the "
-                             "text is called spun.")
+    threshold: float | None = Field(None, ge=0, le=1, description="Probability at or above "
+                                    "which the text is called spun (default: the mode's).")
     min_confidence: float | None = Field(None, ge=0, le=1, description="List only spans with "
                                          "at least this score (full mode default 0.5).")
 

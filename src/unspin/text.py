@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 # Letters with inner apostrophes or hyphens ("don't", "well-known"); digits are
 # not words here, so numbers are never candidates for spinning or restoring.
@@ -69,7 +70,7 @@ def phrase_span(text: str, tokens: list[Token], i: int, n: int) -> tuple[int, in
     span = tokens[i:i + n]
     if len(span) < n or any(is_name(text, t) for t in span):
         return None
-    if any(text[a.end:b.start] != " " for a, b in zip(span, span[1:])):
+    if any(text[a.end:b.start] != " " for a, b in pairwise(span)):
         return None
     return span[0].start, span[-1].end
 

@@ -110,8 +110,8 @@ class TraceIndex:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / "documents.jsonl", "w", encoding="utf-8") as f:
-            for doc_id, text in zip(self.ids, self.texts):
-                f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+            f.writelines(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n"
+                         for doc_id, text in zip(self.ids, self.texts, strict=True))
         np.save(folder / "signatures.npy", self.signatures)
         with open(folder / "lsh.pkl", "wb") as f:
             pickle.dump(self.lsh, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -128,8 +128,8 @@ class TraceIndex:
             if info.get("format") != INDEX_FORMAT or info.get("num_perm") != NUM_PERM:
                 raise InputError(f"{folder}: index from another unspin version; rebuild it "
                                  "with unspin index")
-            rows = [json.loads(line) for line in open(folder / "documents.jsonl",
-                                                      encoding="utf-8")]
+            with open(folder / "documents.jsonl", encoding="utf-8") as handle:
+                rows = [json.loads(line) for line in handle]
             signatures = np.load(folder / "signatures.npy")
             with open(folder / "lsh.pkl", "rb") as f:
                 lsh = pickle.load(f)  # our own file, written by save(); never a user upload

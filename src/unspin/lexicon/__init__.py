@@ -22,7 +22,7 @@ from functools import lru_cache
 from .inflect import analyses, inflect
 from .store import load_store
 
-__all__ = ["Link", "spins_to", "restores_from", "entry", "load_store"]
+__all__ = ["Link", "entry", "load_store", "restores_from", "spins_to"]
 
 
 @dataclass(frozen=True)

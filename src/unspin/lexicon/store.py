@@ -107,7 +107,7 @@ class LexiconStore:
         others = self._arrays[f"{prefix}_other"][lo:hi].tolist()
         codes = self._arrays[f"{prefix}_code"][lo:hi].tolist()
         return [(self.words[o], self.pos[c >> 4], self.relations[c & 15])
-                for o, c in zip(others, codes)]
+                for o, c in zip(others, codes, strict=True)]
 
 
 @lru_cache(maxsize=1)

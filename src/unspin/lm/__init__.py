@@ -16,5 +16,5 @@ from .fake import FakeModel
 from .llama import LlamaModel
 from .registry import MODELS, default_threads, load_model, model_path
 
-__all__ = ["LanguageModel", "PrefixScores", "LlamaModel", "FakeModel", "load_model",
-           "model_path", "default_threads", "MODELS"]
+__all__ = ["MODELS", "FakeModel", "LanguageModel", "LlamaModel", "PrefixScores",
+           "default_threads", "load_model", "model_path"]

@@ -62,7 +62,7 @@ def _load_lib():
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
@@ -451,5 +451,5 @@ class LlamaModel(LanguageModel):
         finally:
             for seq in range(1, len(group) + 1):
                 ctx.drop(seq)
-        for job, lp in zip(owners, logprobs):
+        for job, lp in zip(owners, logprobs, strict=True):
             totals[job.index] += job.sign * lp
