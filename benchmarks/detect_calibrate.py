@@ -18,7 +18,7 @@ import zlib
 import numpy as np
 
 from unspin.corpora import sample_paragraphs
-from unspin.detect import CALIBRATION, THRESHOLD, detect
+from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect
 from unspin.evaluate import auc
 from unspin.spin import spin
 from unspin.text import words
@@ -85,23 +85,23 @@ def main() -> None:
         print(f"  {corpus} score quantiles (10/50/90 %): " + "; ".join(
             f"rate {r}: " + "/".join(f"{q:.4f}" for q in np.quantile(scores[r], [0.1, 0.5, 0.9]))
             for r in scores))
-        a, b = (map(float, args.calibration.split(",")) if args.calibration
-                else CALIBRATION[args.mode])
-        clean_probability = [1 / (1 + np.exp(-(a * s + b))) for s in scores[0.0]]
+        calibration = (tuple(map(float, args.calibration.split(","))) if args.calibration
+                       else CALIBRATION[args.mode])
+        clean_probability = [calibrated(s, calibration) for s in scores[0.0]]
         threshold = THRESHOLD[args.mode]
-        flagged = np.mean([p >= threshold for p in clean_probability])
+        flagged = sum(p >= threshold for p in clean_probability)
         print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
             f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in rates) +
-            f", clean flagged at {threshold} {flagged:.1%} "
-            f"({sum(p >= threshold for p in clean_probability)}"
-            f"/{len(clean_probability)}, highest probability {max(clean_probability):.3f})"
+            f", clean flagged at {threshold} {flagged / len(clean_probability):.1%} "
+            f"({flagged}/{len(clean_probability)}, "
+            f"highest probability {max(clean_probability):.3f})"
             f", {n_words / seconds:,.0f} words/s on clean text")
         if spans[1]:
             print(f"{corpus} spans at rate 0.25: precision {np.mean(spans[0] or [0]):.3f} "
                   f"({len(spans[0])} found), recall {np.mean(spans[1]):.3f} "
                   f"({len(spans[1])} spun)")
         for rate, values in scores.items():
-            predicted += [1 / (1 + np.exp(-(a * v + b))) for v in values]
+            predicted += [calibrated(v, calibration) for v in values]
             observed += [float(rate > 0)] * len(values)
         raw += [(s, r) for r in scores for s in scores[r]]
     if args.scores_out:

@@ -15,6 +15,9 @@ import argparse
 import json
 import zlib
 from collections import defaultdict
+from typing import NamedTuple
+
+from detect_calibrate import span_overlaps
 
 from unspin import decode
 from unspin.corpora import sample_paragraphs
@@ -59,11 +62,15 @@ def record(text: str, truth: list, lm, config, rate: float, key: str, out) -> No
         decode._decide = original_decide
 
 
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
 def span_precision_recall(paragraphs: dict, slots: dict, flag, corpus: str) -> tuple:
-    """Precision and recall of the flagged slots against the spinner's edits, as
-    detect_calibrate.py counts them: a flagged span is right when it overlaps an
-    edit, an edit is found when a flagged span overlaps it."""
-    right = wrong = found = total = 0
+    """Precision and recall of the flagged slots against the spinner's edits,
+    counted by detect_calibrate.py's rule (overlap either way)."""
+    right, found = [], []
     for key, paragraph in paragraphs.items():
         if paragraph["rate"] != 0.25 or paragraph["corpus"] != corpus:
             continue
@@ -71,15 +78,12 @@ def span_precision_recall(paragraphs: dict, slots: dict, flag, corpus: str) -> t
         for slot in sorted((s for s in slots[key] if flag(s)),
                            key=lambda s: (s["start"], -s["end"])):
             if slot["start"] >= end:
-                flagged.append(slot)
+                flagged.append(Span(slot["start"], slot["end"]))
                 end = slot["end"]
-        truth = paragraph["truth"]
-        for slot in flagged:
-            hit = any(a < slot["end"] and slot["start"] < b for a, b in truth)
-            right, wrong = right + hit, wrong + (not hit)
-        found += sum(any(a < s["end"] and s["start"] < b for s in flagged) for a, b in truth)
-        total += len(truth)
-    return right / max(right + wrong, 1), found / max(total, 1)
+        truth = [Span(a, b) for a, b in paragraph["truth"]]
+        right += span_overlaps(flagged, truth)
+        found += span_overlaps(truth, flagged)
+    return sum(right) / max(len(right), 1), sum(found) / max(len(found), 1)
 
 
 def analyse(path: str) -> None:

@@ -26,11 +26,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from unspin.detect import CALIBRATION
-
-
-def probability(score: float, a: float, b: float) -> float:
-    return 1.0 / (1.0 + math.exp(-(a * score + b)))
+from unspin.detect import CALIBRATION, calibrated
 
 
 def main() -> None:
@@ -42,10 +38,10 @@ def main() -> None:
     parser.add_argument("--calibration", help="a,b instead of the packaged ones")
     parser.add_argument("--threshold", type=float, help="count what this threshold flags")
     args = parser.parse_args()
-    a, b = (map(float, args.calibration.split(",")) if args.calibration
-            else CALIBRATION[args.mode])
+    calibration = (tuple(map(float, args.calibration.split(","))) if args.calibration
+                   else CALIBRATION[args.mode])
     if args.threshold is not None:
-        count_flagged(args.clean, args.threshold, a, b)
+        count_flagged(args.clean, args.threshold, calibration)
         return
     by_rate: dict[float, list[float]] = defaultdict(list)
     for path in args.scores:
@@ -59,24 +55,26 @@ def main() -> None:
     allowed = math.floor(args.clean_share * len(clean))
     # The score of the highest clean paragraph that must not be flagged.
     edge = float(clean[len(clean) - 1 - allowed])
-    threshold = math.ceil(probability(edge, a, b) * 100 + 1e-9) / 100
+    threshold = math.ceil(calibrated(edge, calibration) * 100 + 1e-9) / 100
     print(f"{args.mode}: {len(clean)} clean paragraphs; all but {allowed} score at most "
-          f"{edge:.4f}, probability {probability(edge, a, b):.3f}; threshold {threshold:.2f}")
+          f"{edge:.4f}, probability {calibrated(edge, calibration):.3f}; "
+          f"threshold {threshold:.2f}")
     for rate in sorted(by_rate):
-        probabilities = [probability(s, a, b) for s in by_rate[rate]]
+        probabilities = [calibrated(s, calibration) for s in by_rate[rate]]
         print(f"  rate {rate}: {len(probabilities)} paragraphs, called spun: "
               f"{np.mean([p >= threshold for p in probabilities]):.1%} at {threshold:.2f}, "
               f"{np.mean([p >= 0.5 for p in probabilities]):.1%} at 0.50")
 
 
-def count_flagged(paths: list[str], threshold: float, a: float, b: float) -> None:
+def count_flagged(paths: list[str], threshold: float,
+                  calibration: tuple[float, float]) -> None:
     """Print, per corpus, how many clean paragraphs ``threshold`` calls spun."""
     by_corpus: dict[str, list[float]] = defaultdict(list)
     for path in paths:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 row = json.loads(line)
-                by_corpus[row["corpus"]].append(probability(row["spun_score"], a, b))
+                by_corpus[row["corpus"]].append(calibrated(row["spun_score"], calibration))
     for corpus, probabilities in by_corpus.items():
         flagged = sum(p >= threshold for p in probabilities)
         print(f"{corpus}: {flagged} of {len(probabilities)} clean paragraphs called spun at "

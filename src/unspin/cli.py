@@ -35,6 +35,10 @@ def print_json(data: object) -> None:
 
 model_option = click.option("--model", type=click.Choice(["gemma3", "smollm2"]), default=None,
                             help="Language model (default gemma3).")
+threshold_option = click.option(
+    "--threshold", default=None, type=click.FloatRange(0, 1),
+    help="detect: probability at or above which a text is called spun "
+         "(default: the mode's, set on dev for few false alarms).")
 lexicon_option = click.option(
     "--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
     help="Known tortured phrases: a tortured,original CSV or a Problematic Paper Screener "
@@ -127,9 +131,7 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
 @click.argument("source", default="-")
 @click.option("--json", "as_json", is_flag=True, help="Print the detection as JSON.")
 @click.option("--fast", is_flag=True, help="Lexicon and word frequencies only; no model.")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
-              help="Probability at or above which the text is called spun "
-                   "(default: the mode's, set on dev for few false alarms).")
+@threshold_option
 @model_option
 @lexicon_option
 @click.pass_context
@@ -170,8 +172,7 @@ def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold
 @click.option("--scheduler", default=None,
               help="Dask scheduler address (tcp://host:8786); default a local cluster.")
 @click.option("--fast", is_flag=True, help="detect: lexicon and word frequencies only.")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
-              help="detect: probability at which a text is called spun (default: the mode's).")
+@threshold_option
 @click.option("--min-confidence", default=None, type=click.FloatRange(0, 1))
 @click.option("--max-chars", default=1_000_000, show_default=True, type=click.IntRange(1),
               help="Longer texts fail as records.")

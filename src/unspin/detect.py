@@ -92,10 +92,19 @@ def detect(text: str, *, mode: str = "full", threshold: float | None = None,
         raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}")
     if lexicon:
         spans, fraction = _with_user_spans(text, spans, fraction, lexicon)
-    a, b = CALIBRATION[mode]
-    probability = 1.0 / (1.0 + math.exp(-(a * fraction + b)))
+    probability = calibrated(fraction, CALIBRATION[mode])
     threshold = THRESHOLD[mode] if threshold is None else threshold
     return Detection(probability, probability >= threshold, fraction, spans, mode)
+
+
+def calibrated(score: float, calibration: tuple[float, float]) -> float:
+    """The probability of spinning for a document score, by the logistic curve ``(a, b)``.
+
+    >>> round(calibrated(0.0, (10.0, 0.0)), 2), round(calibrated(0.5, CALIBRATION["full"]), 2)
+    (0.5, 1.0)
+    """
+    a, b = calibration
+    return 1.0 / (1.0 + math.exp(-(a * score + b)))
 
 
 def _fast_spans(text: str) -> tuple[list[Span], float]:
