@@ -21,6 +21,7 @@ from detect_calibrate import span_overlaps
 
 from unspin import decode
 from unspin.corpora import sample_paragraphs
+from unspin.detect import DECODER
 from unspin.lm import load_model
 from unspin.spin import spin
 
@@ -124,7 +125,7 @@ def main() -> None:
     if not args.out:
         parser.error("give -o OUT (or --analyse FILE)")
     lm = load_model(args.model) if args.model else load_model()
-    config = decode.Config()
+    config = DECODER  # the detector's settings: these slots are its spans
     with open(args.out, "w", encoding="utf-8") as out:
         for corpus in ("sotu", "brown"):
             for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs):

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import time
 import zlib
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from unspin.corpora import sample_paragraphs
-from unspin.decode import Config, restore
+from unspin.decode import Config, restore, settings_for
 from unspin.evaluate import Counts, edit_outcomes, score_restoration
 from unspin.lm import load_model
 from unspin.spin import spin
@@ -43,18 +43,34 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.25)
     parser.add_argument("--corpus", default="sotu")
     parser.add_argument("--model", default="smollm2")
+    parser.add_argument("--base", default="",
+                        help="settings every run starts from, e.g. passes=2,keep_bias=1.5")
+    parser.add_argument("--skip-base", action="store_true", help="do not run the base setting")
     parser.add_argument("grid", nargs="*")
     args = parser.parse_args()
     lm = load_model(args.model)
     data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
-    types = {f.name: f.type for f in fields(Config)}
-    print("defaults:", run(Config(), data, lm, args.rate), flush=True)
+    base = dict(_setting(item) for item in args.base.split(",") if item)
+    if not args.skip_base:
+        print(f"base {args.base or 'defaults'}:", run(start(args.model, base), data, lm, args.rate),
+              flush=True)
     for item in args.grid:
         key, values = item.split("=")
         for value in values.split(","):
-            cast = int if types[key] in ("int", int) else float
-            config = Config(**{key: cast(value)})
+            config = start(args.model, {**base, **dict([_setting(f"{key}={value}")])})
             print(f"{key}={value}:", run(config, data, lm, args.rate), flush=True)
+
+
+def start(model: str, changes: dict) -> Config:
+    """The model's own settings (decode.settings_for) with ``changes``."""
+    return replace(settings_for(model), **changes)
+
+
+def _setting(item: str) -> tuple[str, int | float]:
+    key, value = item.split("=")
+    types = {f.name: f.type for f in fields(Config)}
+    cast = int if types[key] in ("int", int) else float
+    return key, cast(value)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,17 @@ def test_edits_replay_and_carry_alternatives(lm):
         assert all(0.0 <= c <= edit.confidence + 1e-9 for _, c in edit.alternatives)
 
 
+def test_a_later_pass_restores_in_the_restored_context(lm):
+    """Spun neighbours mislead the model; the second pass sees "think" and finds "tank"."""
+    text = "A deliberation vessel warned of a commercialized warfare, arsenic helium said."
+    one = restore(text, model=lm, config=Config(passes=1))
+    two = restore(text, model=lm, config=Config(passes=2))
+    assert "think vessel" in one.text
+    assert "think tank" in two.text
+    assert apply_edits(text, two.edits) == two.text
+    assert {(e.start, e.end) for e in one.edits} < {(e.start, e.end) for e in two.edits}
+
+
 def test_min_confidence_drops_edits(lm):
     text = "Xi volition hold talks successful Moscow, arsenic helium said connected Friday."
     all_edits = restore(text, model=lm).edits
@@ -158,6 +169,23 @@ def test_doubts_are_unapplied_uncertain_words():
     # A doubt is a word kept at under doubt_below sure: changed with more than the rest.
     assert all(d.confidence > 1.0 - Config().doubt_below - 1e-9 for d in default.doubts)
     assert "doubts" not in default.to_dict()
+
+
+def test_passes_map_edits_and_doubts_back_to_the_input():
+    from pathlib import Path
+
+    from unspin import spin
+
+    article = (Path(__file__).resolve().parents[1] / "examples/article.txt").read_text()
+    text = spin(article, 0.4, seed=3).text
+    one = restore(text, model=FAKE, config=Config(passes=1, reach=0, doubt_below=1.0))
+    three = restore(text, model=FAKE, config=Config(passes=3, reach=0, doubt_below=1.0))
+    assert len(three.edits) > len(one.edits)  # later passes found more here
+    assert apply_edits(text, three.edits) == three.text
+    for found in three.edits + three.doubts:
+        assert text[found.start:found.end] == found.spun
+    edited = [(e.start, e.end) for e in three.edits]
+    assert not any(d.start < b and a < d.end for d in three.doubts for a, b in edited)
 
 
 def test_full_detection_spans_include_doubts():

@@ -75,6 +75,19 @@ def test_full_mode_uses_the_model():
     assert {s.likely_original for s in spun.spans} >= {"will", "he"}
 
 
+def test_full_mode_decodes_with_the_settings_it_was_calibrated_with():
+    from unspin.decode import restore
+    from unspin.detect import DECODER
+    from unspin.lm.fake import FakeModel
+
+    fake = FakeModel()
+    found = detect(SPUN, model=fake)
+    restored = restore(SPUN, model=fake, config=DECODER)
+    assert found.spun_fraction == restored.spun_score
+    assert [s.start for s in found.spans] == sorted(
+        e.start for e in restored.edits + restored.doubts)
+
+
 LEXICON = __import__("pathlib").Path(__file__).parent / "data" / "pps_lexicon.csv"
 
 

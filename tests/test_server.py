@@ -323,7 +323,7 @@ def test_concurrent_requests_use_the_model_one_at_a_time_in_order():
 
 
 def test_busy_queue_answers_429_instead_of_timing_out():
-    lm = SlowModel(0.2)
+    lm = SlowModel(0.05)  # a sentence with an edit is decoded twice (two passes)
     app = create_app(lm, timeout_s=2)
     long_text = " ".join(f"Sentence {i} says volition." for i in range(8))
     bodies = [{"text": long_text}] * 4
@@ -334,14 +334,19 @@ def test_busy_queue_answers_429_instead_of_timing_out():
     assert "busy" in busy.json()["error"] and int(busy.headers["retry-after"]) >= 1
 
 
-def test_detect_reuses_the_restoration_of_the_same_text():
+def test_decoder_results_are_kept_per_text_and_settings():
     lm = SlowModel(0.0)
     with TestClient(create_app(lm)) as c:
-        c.post("/api/restore", json={"text": SPUN})
+        restored = c.post("/api/restore", json={"text": SPUN}).json()
         calls = lm.calls
+        # The detector decodes with the settings its calibration was fitted with.
         data = c.post("/api/detect", json={"text": SPUN}).json()
-        assert lm.calls == calls
+        assert lm.calls > calls
         assert data == {**detect(SPUN, model=FAKE).to_dict(), "text": SPUN}
+        calls = lm.calls
+        assert c.post("/api/detect", json={"text": SPUN}).json() == data
+        assert c.post("/api/restore", json={"text": SPUN}).json() == restored
+        assert lm.calls == calls
         c.post("/api/detect", json={"text": SPUN + " Again."})
         assert lm.calls > calls
 

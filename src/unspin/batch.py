@@ -151,11 +151,11 @@ def _run_task(text: str, options: BatchOptions) -> dict:
         result = detect(text, mode="fast" if options.fast else "full",
                         threshold=options.threshold, model=model).to_dict()
         return {k: result[k] for k in ("probability", "is_spun", "spun_fraction", "spans")}
-    from .decode import Config, restore
+    from .decode import restore, settings_for
 
-    config = Config() if options.min_confidence is None else Config(
-        min_confidence=options.min_confidence)
-    result = restore(text, model=_model_for(options), config=config).to_dict()
+    lm = _model_for(options)
+    config = settings_for(lm.name, min_confidence=options.min_confidence)
+    result = restore(text, model=lm, config=config).to_dict()
     return {"restored": result["text"], "spun_score": result["spun_score"],
             "edits": result["edits"]}
 

@@ -110,13 +110,14 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
     Example: unspin restore article.txt --diff
     """
     from . import restore as restore_text
-    from .decode import Config
+    from .decode import settings_for
     from .lm.registry import DEFAULT_MODEL, load_model
 
     text = read_input(source)
-    config = Config() if min_confidence is None else Config(min_confidence=min_confidence)
-    result = restore_text(text, model=load_model(model or DEFAULT_MODEL, gpu_layers=gpu_layers),
-                          config=config, lexicon=_load_lexicons(lexicons))
+    name = model or DEFAULT_MODEL
+    result = restore_text(text, model=load_model(name, gpu_layers=gpu_layers),
+                          config=settings_for(name, min_confidence=min_confidence),
+                          lexicon=_load_lexicons(lexicons))
     if as_json:
         print_json(result.to_dict())
     elif diff:

@@ -46,13 +46,28 @@ class Config:
 
     * ``spin_rate`` (0.25): prior share of spun words. Higher restores more and
       changes more clean words.
-    * ``channel_weight`` (1.25): weight of log P(spun | original) against the LM;
-      1.0 restored 6 points more of the spun words on dev but changed 1.5 % of clean ones.
+    * ``channel_weight`` (1.1): weight of log P(spun | original) against the LM.
+      On dev (Gemma 3, rate 0.25, 15 paragraphs per corpus, with the settings
+      below) 1.25 / 1.1 / 1.0 restored 44.6 / 50.4 / 54.8 % of SOTU's spun words
+      and changed 0.34 / 0.48 / 0.61 % of the clean ones; Brown changed
+      0.41 / 0.66 / 0.99 %, so 1.0 leaves no room under the 1 % bar.
     * ``keep_bias`` (2.0 nats): extra score for leaving a word alone; the main
       guard against false changes. Lower it to restore more aggressively.
     * ``max_options`` (6): options per word kept after the first, cheap pass.
     * ``gate_margin`` (4.0 nats): a word is rescored only when its best option
-      comes within this margin of leaving it alone in the cheap pass.
+      comes within this margin of leaving it alone in the cheap pass (after the
+      right-surprise credit below).
+    * ``right_surprise`` (6.0 nats): the cheap pass sees only the left context,
+      but a spun word often shows in the word after it ("successful Moscow").
+      When that next word costs more than this, the excess counts towards
+      rescoring the word. Dev: +1.8 points restored, fewer false changes.
+    * ``passes`` (2): decoding passes per sentence. A later pass revisits the
+      words left alone, in the context the earlier pass restored: a heavily
+      spun sentence misleads the model ("arsenic helium said" reads as
+      chemistry), and each restored word makes its neighbours clearer. Dev:
+      +2 points restored at the same false-change rate.
+    * ``reach`` (3 words): a later pass revisits only words this close to an
+      earlier edit (0: every word); further away the context barely changed.
     * ``right_context`` (2 words): how far right an option is scored.
     * ``joint_options`` (2): readings of a spun-looking next word tried with each option.
     * ``extra_token_penalty`` (3.0 nats): in the cheap pass only an option's first
@@ -64,20 +79,47 @@ class Config:
       original is below this is reported as a doubt (the detector's spans). On
       dev, at rate 0.25, doubts raise span recall from about 0.53 (edits only)
       to 0.77/0.75 (sotu/brown) at precision 0.92 (0.95: 0.74/0.72 at 0.94;
-      ``benchmarks/slot_features.py --analyse``).
+      ``benchmarks/slot_features.py --analyse``, with the detector's settings,
+      :data:`unspin.detect.DECODER`).
     """
 
     spin_rate: float = 0.25
-    channel_weight: float = 1.25
+    channel_weight: float = 1.1
     keep_bias: float = 2.0
     max_options: int = 6
     gate_margin: float = 4.0
+    right_surprise: float = 6.0
+    passes: int = 2
+    reach: int = 3
     right_context: int = 2
     joint_options: int = 2
     extra_token_penalty: float = 3.0
     temperature: float = 1.0
     min_confidence: float = 0.5
     doubt_below: float = 0.98
+
+
+# Where a model's best settings on dev differ from Config's defaults (Gemma 3's).
+# With the second pass and channel weight 1.1, SmolLM2 changed 0.96 % / 1.66 % of
+# clean dev words (sotu / brown) and its confident edits were right 92 % / 88 % of
+# the time; with the session 3 settings below it stays inside both bars.
+MODEL_SETTINGS: dict[str, dict] = {
+    "smollm2": {"channel_weight": 1.25, "passes": 1, "right_surprise": math.inf},
+}
+
+
+def settings_for(model_name: str | None, *, min_confidence: float | None = None) -> Config:
+    """The decoder settings for a model (a registry name), optionally with a confidence floor.
+
+    >>> settings_for("smollm2").passes, settings_for("gemma3").passes
+    (1, 2)
+    >>> settings_for("gemma3", min_confidence=0.9).min_confidence
+    0.9
+    """
+    changes = dict(MODEL_SETTINGS.get(model_name or "", {}))
+    if min_confidence is not None:
+        changes["min_confidence"] = min_confidence
+    return Config(**changes)
 
 
 @dataclass(eq=False)
@@ -105,6 +147,7 @@ class Slot:
     spun: str
     options: list[Option] = field(default_factory=list)
     lead: int = 0  # where the model's first token for this slot starts (a space before it)
+    right_lm: float = 0.0  # log-probability of the next word after the spun slot
 
 
 def restore(text: str, *, model: object = None, config: Config | None = None,
@@ -113,7 +156,8 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     """Restore the original wording of spun ``text``; every change is an edit.
 
     ``model`` is a model name ("gemma3", "smollm2") or a loaded model; None
-    takes the default (Gemma 3 270M, chosen on the dev split). ``lexicon`` is a list of user entries
+    takes the default (Gemma 3 270M, chosen on the dev split). ``config`` defaults to
+    :func:`settings_for` the model. ``lexicon`` is a list of user entries
     (``unspin.userlex.load_lexicon``): where one fires and names an original,
     that original wins over the decoder's choice. ``should_stop`` is asked
     before each sentence; when it answers True the decoder raises
@@ -125,13 +169,13 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     >>> restore("The cat sat on the mat.").edits
     []
     """
-    config = config or Config()
     if hasattr(model, "continuation_logprobs"):
         lm = model
     else:
         from .lm import load_model
 
         lm = load_model(model) if model else load_model()
+    config = config or settings_for(getattr(lm, "name", None))
     edits: list[Edit] = []
     doubts: list[Edit] = []
     spun_mass = 0.0
@@ -221,17 +265,84 @@ def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[
 
 def _restore_sentence(sentence: str, lm,
                       config: Config) -> tuple[list[Edit], list[Edit], float]:
+    """Edits and doubts for one sentence, and its expected number of spun words.
+
+    Each pass after the first decodes the sentence as restored so far, with the
+    edits made fixed; its edits and doubts are mapped back to ``sentence``.
+    """
+    edits, doubts, masses, _ = _one_pass(sentence, lm, config, [])
+    for _ in range(config.passes - 1):
+        if not edits:
+            break
+        frozen, shifts = _edited_spans(edits)
+        more, new_doubts, fresh, seen = _one_pass(apply_edits(sentence, edits), lm, config,
+                                                  frozen)
+        # What a later pass decided replaces what the earlier one said there.
+        seen = [(_back(a, shifts), _back(b, shifts)) for a, b in seen]
+        masses = [m for m in masses if not _overlaps(m[0], m[1], seen)]
+        masses += [(_back(a, shifts), _back(b, shifts), m) for a, b, m in fresh]
+        doubts = [d for d in doubts if not _overlaps(d.start, d.end, seen)]
+        doubts = sorted(doubts + [_shift_back(e, shifts) for e in new_doubts],
+                        key=lambda e: e.start)
+        edits = sorted(edits + [_shift_back(e, shifts) for e in more], key=lambda e: e.start)
+        if not more:
+            break
+    return edits, doubts, sum(m for _, _, m in masses)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+def _edited_spans(edits: list[Edit]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Where ``edits`` sit in the restored text, and (restored offset, shift) pairs to map back.
+
+    >>> spans, shifts = _edited_spans([Edit(3, 11, "volition", "will")])
+    >>> spans, _back(12, shifts)
+    ([(3, 7)], 16)
+    """
+    spans, shifts, shift = [], [(0, 0)], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        start = edit.start + shift
+        spans.append((start, start + len(edit.original)))
+        shift += len(edit.original) - len(edit.spun)
+        shifts.append((start + len(edit.original), shift))
+    return spans, shifts
+
+
+def _back(offset: int, shifts: list[tuple[int, int]]) -> int:
+    """An offset of the restored text outside every edit, in the text before the edits."""
+    return offset - next(shift for at, shift in reversed(shifts) if at <= offset)
+
+
+def _shift_back(edit: Edit, shifts: list[tuple[int, int]]) -> Edit:
+    return replace(edit, start=_back(edit.start, shifts), end=_back(edit.end, shifts))
+
+
+def _one_pass(sentence: str, lm, config: Config,
+              frozen: list[tuple[int, int]]) -> tuple[list[Edit], list[Edit], list, list]:
+    """Decode ``sentence``, leaving the ``frozen`` spans (earlier edits) as they are.
+
+    Returns the edits, the doubts, (start, end, expected spun words) per decided
+    slot, and the spans of every slot this pass considered.
+    """
     tokens = words(sentence)
-    slots = _slots(sentence, tokens, config)
+    slots = [slot for slot in _slots(sentence, tokens, config)
+             if not _overlaps(slot.start, slot.end, frozen)]
+    if frozen and config.reach:
+        near = [i for i, t in enumerate(tokens) if _overlaps(t.start, t.end, frozen)]
+        slots = [s for s in slots
+                 if any(s.first - config.reach <= i <= s.last + config.reach for i in near)]
+    seen = [(slot.start, slot.end) for slot in slots]
     if not slots:
-        return [], [], 0.0
-    _prune(sentence, slots, lm, config)
+        return [], [], [], seen
+    _prune(sentence, tokens, slots, lm, config)
     chosen = _decide(sentence, tokens, slots, lm, config)
-    edits, doubts, mass = [], [], 0.0
+    edits, doubts, masses = [], [], []
     for slot, (option, confidence, ranked) in chosen.items():
         keep_conf = next((c for o, c in ranked if o.keep), 0.0)
         if len(slot.options) > 1:
-            mass += (1.0 - keep_conf) * (slot.last - slot.first + 1)
+            masses.append((slot.start, slot.end, (1.0 - keep_conf) * (slot.last - slot.first + 1)))
         applied = not option.keep and confidence >= config.min_confidence
         if not applied and keep_conf >= config.doubt_below:
             continue
@@ -241,7 +352,7 @@ def _restore_sentence(sentence: str, lm,
         edit = Edit(slot.start, slot.end, slot.spun, match_case(best.text, slot.spun),
                     confidence if applied else 1.0 - keep_conf, alternatives, best.relation)
         (edits if applied else doubts).append(edit)
-    return edits, doubts, mass
+    return edits, doubts, masses, seen
 
 
 def _slots(sentence: str, tokens: list[Token], config: Config) -> list[Slot]:
@@ -272,7 +383,7 @@ def _channel(link: Link, config: Config) -> float:
     return math.log(config.spin_rate) + math.log(link.weight / max(fanout, link.weight))
 
 
-def _prune(sentence: str, slots: list[Slot], lm, config: Config) -> None:
+def _prune(sentence: str, tokens: list[Token], slots: list[Slot], lm, config: Config) -> None:
     """Score every option's first token in the spun left context; keep the best few."""
     scores = lm.prefix_logprobs(sentence)
     bounds = scores.boundaries
@@ -280,6 +391,9 @@ def _prune(sentence: str, slots: list[Slot], lm, config: Config) -> None:
         start = _boundary(sentence, slot.start, bounds)
         end = bounds[bisect_left(bounds, slot.end)]
         keep_lm = scores.logprob(start, end)
+        if slot.last + 1 < len(tokens):
+            after = bounds[bisect_left(bounds, tokens[slot.last + 1].end)]
+            slot.right_lm = scores.logprob(end, after) if after > end else 0.0
         dist = scores.next_token_logprobs(start)
         lead = sentence[start:slot.start]
         for option in slot.options:
@@ -311,7 +425,7 @@ def _decide(sentence: str, tokens: list[Token], slots: list[Slot], lm, config: C
     When the next word also looks spun, each option is scored with that
     word's best few readings after it, so pairs like "think tank" win together.
     """
-    live = [s for s in slots if _gain(s, config) > -config.gate_margin]
+    live = [s for s in slots if _gain(s, config) + _right_damage(s, config) > -config.gate_margin]
     hypothesis = _provisional(live, config)
     chosen: dict[Slot, tuple[Option, float, list]] = {}
     words_done, restored_prefix, prefix_end = -1, "", 0
@@ -373,6 +487,11 @@ def _provisional(slots: list[Slot], config: Config) -> list[Slot]:
             picked.append(slot)
             taken = slot.last
     return picked
+
+
+def _right_damage(slot: Slot, config: Config) -> float:
+    """How much more surprising the next word is after the spun slot than a typical word."""
+    return max(0.0, -slot.right_lm - config.right_surprise)
 
 
 def _gain(slot: Slot, config: Config) -> float:

@@ -56,8 +56,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from . import __version__
-from .decode import Config, restore, with_lexicon
-from .detect import detect
+from .decode import Config, restore, settings_for, with_lexicon
+from .detect import DECODER, detect
 from .errors import InputError, StoppedError
 from .text import Restoration, words
 
@@ -553,9 +553,14 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         except InputError as exc:
             raise ApiError(422, str(exc)) from None
 
-    async def decoded(text: str, min_confidence: float | None, deadline: float) -> Restoration:
-        config = Config() if min_confidence is None else Config(min_confidence=min_confidence)
-        key = (text, config.min_confidence)
+    async def decoded(text: str, config: Config | None, min_confidence: float | None,
+                      deadline: float) -> Restoration:
+        """The restoration of ``text`` with ``config`` (None: the model's own settings)."""
+        if config is None:
+            config = settings_for(getattr(queue().model, "name", None))
+        if min_confidence is not None:
+            config = replace(config, min_confidence=min_confidence)
+        key = (text, config)
         found = state["cache"].get(key)
         if found is None:
             try:
@@ -576,7 +581,7 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         deadline = time.monotonic() + timeout_s
         fields, text = await read(request, RestoreRequest, deadline)
         lexicon = entries(fields)
-        result = await decoded(text, fields.min_confidence, deadline)
+        result = await decoded(text, None, fields.min_confidence, deadline)
         if lexicon:
             result = await asyncio.to_thread(with_lexicon, text, result, lexicon)
         return JSONResponse(result.to_dict())
@@ -592,7 +597,7 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         fields, text = await read(request, DetectRequest, deadline)
         lexicon = entries(fields)
         if fields.mode == "full":
-            restored = await decoded(text, fields.min_confidence, deadline)
+            restored = await decoded(text, DECODER, fields.min_confidence, deadline)
             result = await asyncio.to_thread(detect, text, mode="full", lexicon=lexicon,
                                              threshold=fields.threshold, restoration=restored)
         else:
