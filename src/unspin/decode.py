@@ -17,6 +17,12 @@ bias. Decoding runs in three steps per sentence, cheapest first:
    context in one batched call, and the left context is the restored text so
    far, so neighbours spun together ("deliberation vessel") are restored
    jointly.
+
+Step 2 also lets through a word whose next word is surprising after it ("talks
+successful Moscow"), since the cheap pass cannot see that. A second pass then
+decodes the words left alone near an edit again, with the edits in place: in a
+heavily spun sentence the model takes the spun words as context ("arsenic
+helium said" reads as chemistry), and every restored word clears the view.
 """
 
 from __future__ import annotations
