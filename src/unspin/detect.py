@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .decode import Config
+from .decode import ONE_PASS, Config
 from .screen_table import FAST_MIN_GAP, likely_original
 from .text import Restoration, is_name, words
 
@@ -38,7 +38,7 @@ THRESHOLD = {"fast": 0.5, "full": 0.96}
 # were measured with: one pass, the channel at 1.25, no right-surprise credit.
 # The restorer's own defaults (decode.Config) later moved to restore more spun
 # words; the detector keeps these until its calibration is refitted for them.
-DECODER = Config(channel_weight=1.25, right_surprise=math.inf, passes=1, reach=0)
+DECODER = Config(**ONE_PASS)
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ def _pdf_text(data: bytes, name: str) -> str:
     except DependencyError as exc:
         # AES-encrypted PDFs need the optional 'cryptography' package.
         raise InputError(f"{name} is an encrypted PDF that pypdf cannot open: {exc}") from exc
-    except Exception as exc:
+    except Exception as exc:  # pypdf raises many kinds on broken files
         raise InputError(f"{name} is not a readable PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n\n".join(t for t in (tidy_pdf_text(p) for p in pages) if t)
     if not text:
