@@ -14,12 +14,15 @@ import argparse
 import json
 import time
 import zlib
+from dataclasses import replace
 
 import numpy as np
 
 from unspin.corpora import sample_paragraphs
+from unspin.decode import settings_for
 from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect
 from unspin.evaluate import auc
+from unspin.lm.registry import DEFAULT_MODEL
 from unspin.spin import spin
 from unspin.text import words
 
@@ -57,31 +60,50 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
     parser.add_argument("--plot", help="write a reliability plot (PNG) to this path")
     parser.add_argument("--calibration", help="a,b to evaluate instead of the packaged ones")
-    parser.add_argument("--scores-out", help="save (score, rate) pairs as JSON for refitting")
+    parser.add_argument("--scores-out",
+                        help="save (score, rate, corpus) triples as JSON for refitting")
+    parser.add_argument("--scores-in", help="fit and plot from a --scores-out file; no decoding")
+    parser.add_argument("--spans-out",
+                        help="save the found and the spun spans of each rate-0.25 paragraph "
+                             "(JSON lines) to study span rules without decoding again")
     parser.add_argument("--rates", default=",".join(map(str, RATES)),
                         help="spin rates of the positives (comma-separated); "
                              "'none' scores clean paragraphs only (false-positive rate)")
+    parser.add_argument("--doubt-below", type=float,
+                        help="report doubts up to this confidence of keeping (spans only; "
+                             "the scores do not change), to study looser span rules")
     args = parser.parse_args()
+    config = (replace(settings_for(DEFAULT_MODEL), doubt_below=args.doubt_below)
+              if args.doubt_below is not None and args.mode == "full" else None)
     rates = (() if args.rates == "none"
              else tuple(float(r) for r in args.rates.split(",")))
     predicted, observed, raw = [], [], []
+    saved = _load_scores(args.scores_in) if args.scores_in else None
+    span_rows: list[dict] = []
     for corpus in ("sotu", "brown"):
-        data = sample_paragraphs(corpus, args.split, args.paragraphs)
         scores = {0.0: []}
         spans = [[], []]   # at rate 0.25: per found span, per true span: overlaps the other?
         n_words, seconds = 0, 0.0
-        for pid, text in data:
+        if saved is not None:
+            scores = saved[corpus]
+            rates = tuple(r for r in scores if r > 0)
+        for pid, text in ([] if saved is not None
+                          else sample_paragraphs(corpus, args.split, args.paragraphs)):
             began = time.perf_counter()
-            scores[0.0].append(detect(text, mode=args.mode).spun_fraction)
+            scores[0.0].append(detect(text, mode=args.mode, config=config).spun_fraction)
             seconds += time.perf_counter() - began
             n_words += len(words(text))
             for rate in rates:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
-                found = detect(spun.text, mode=args.mode)
+                found = detect(spun.text, mode=args.mode, config=config)
                 scores.setdefault(rate, []).append(found.spun_fraction)
                 if rate == 0.25:
                     spans[0] += span_overlaps(found.spans, spun.edits)
                     spans[1] += span_overlaps(spun.edits, found.spans)
+                    span_rows.append({
+                        "corpus": corpus, "id": pid,
+                        "found": [(f.start, f.end, f.score) for f in found.spans],
+                        "spun": [(e.start, e.end) for e in spun.edits]})
         print(f"  {corpus} score quantiles (10/50/90 %): " + "; ".join(
             f"rate {r}: " + "/".join(f"{q:.4f}" for q in np.quantile(scores[r], [0.1, 0.5, 0.9]))
             for r in scores))
@@ -95,7 +117,7 @@ def main() -> None:
             f", clean flagged at {threshold} {flagged / len(clean_probability):.1%} "
             f"({flagged}/{len(clean_probability)}, "
             f"highest probability {max(clean_probability):.3f})"
-            f", {n_words / seconds:,.0f} words/s on clean text")
+            + (f", {n_words / seconds:,.0f} words/s on clean text" if seconds else ""))
         if spans[1]:
             print(f"{corpus} spans at rate 0.25: precision {np.mean(spans[0] or [0]):.3f} "
                   f"({len(spans[0])} found), recall {np.mean(spans[1]):.3f} "
@@ -103,13 +125,16 @@ def main() -> None:
         for rate, values in scores.items():
             predicted += [calibrated(v, calibration) for v in values]
             observed += [float(rate > 0)] * len(values)
-        raw += [(s, r) for r in scores for s in scores[r]]
+        raw += [(s, r, corpus) for r in scores for s in scores[r]]
+    if args.spans_out:
+        with open(args.spans_out, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(row) + "\n" for row in span_rows)
     if args.scores_out:
         with open(args.scores_out, "w", encoding="utf-8") as handle:
             json.dump(raw, handle)
     if args.split == "dev":
-        x = np.array([s for s, _ in raw])
-        y = np.array([float(r > 0) for _, r in raw])
+        x = np.array([s for s, _, _ in raw])
+        y = np.array([float(r > 0) for _, r, _ in raw])
         # Spun and clean weigh the same in total: a prior of one half.
         a, b = fit_logistic(x, y, np.where(y > 0, 1.0 / len(rates), 1.0))
         print(f"fit over both corpora: a={a:.2f} b={b:.2f}")
@@ -120,6 +145,15 @@ def main() -> None:
         weights = np.where(observed_arr > 0, 1.0 / len(rates), 1.0)
         reliability_plot(np.array(predicted), observed_arr, weights, args.plot,
                          f"detect {args.mode}, {args.split} split, rates 0-0.4")
+
+
+def _load_scores(path: str) -> dict:
+    """{corpus: {rate: [score, ...]}} from a --scores-out file."""
+    found: dict = {"sotu": {0.0: []}, "brown": {0.0: []}}
+    with open(path, encoding="utf-8") as handle:
+        for score, rate, corpus in json.load(handle):
+            found[corpus].setdefault(float(rate), []).append(score)
+    return found
 
 
 def reliability_plot(predicted: np.ndarray, observed: np.ndarray, weights: np.ndarray,

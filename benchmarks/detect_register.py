@@ -11,17 +11,19 @@ called spun at the mode's default threshold in:
 
 Run: .venv/bin/python benchmarks/detect_register.py --mode fast --paragraphs 400
      .venv/bin/python benchmarks/detect_register.py --mode full --paragraphs 25
+     .venv/bin/python benchmarks/detect_register.py --mode full --scores-in scores.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import time
 from pathlib import Path
 
 from unspin.corpora import _numbered, load_corpus, split
-from unspin.detect import detect
+from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect
 from unspin.text import words
 
 LICENCES = ["GPL-3", "Apache-2.0", "MPL-2.0", "GFDL-1.3", "Artistic", "CC0-1.0"]
@@ -59,7 +61,15 @@ def main() -> None:
     parser.add_argument("--mode", choices=["fast", "full"], default="fast")
     parser.add_argument("--paragraphs", type=int, default=400)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--scores-out", help="save each paragraph's register and score "
+                                             "(JSON lines), to count again at another threshold")
+    parser.add_argument("--scores-in", help="count a --scores-out file again with the packaged "
+                                            "calibration and threshold; no decoding")
     args = parser.parse_args()
+    if args.scores_in:
+        recount(args.scores_in, args.mode)
+        return
+    rows = []
     print("| mode | register | paragraphs | flagged (default threshold) | mean probability "
           "| words/s |")
     print("|---|---|---|---|---|---|")
@@ -69,12 +79,31 @@ def main() -> None:
         began = time.perf_counter()
         results = [detect(t, mode=args.mode, model=args.model) for t in sample]
         seconds = time.perf_counter() - began
+        rows += [{"register": register, "spun_fraction": r.spun_fraction} for r in results]
         flagged = sum(r.is_spun for r in results)
         mean = sum(r.probability for r in results) / len(results)
         n_words = sum(len(words(t)) for t in sample)
         print(f"| {args.mode} | {register} | {len(sample)} | {flagged} "
               f"({flagged / len(sample):.1%}) | {mean:.3f} | {n_words / seconds:,.0f} |",
               flush=True)
+    if args.scores_out:
+        with open(args.scores_out, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(row) + "\n" for row in rows)
+
+
+def recount(path: str, mode: str) -> None:
+    """Print, per register, how many saved scores the mode's default threshold calls spun."""
+    by_register: dict[str, list[float]] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            by_register.setdefault(row["register"], []).append(
+                calibrated(row["spun_fraction"], CALIBRATION[mode]))
+    for register, probabilities in by_register.items():
+        flagged = sum(p >= THRESHOLD[mode] for p in probabilities)
+        print(f"{register}: {flagged} of {len(probabilities)} called spun at "
+              f"{THRESHOLD[mode]} ({flagged / len(probabilities):.1%}); mean probability "
+              f"{sum(probabilities) / len(probabilities):.3f}, highest {max(probabilities):.3f}")
 
 
 if __name__ == "__main__":

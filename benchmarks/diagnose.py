@@ -1,7 +1,7 @@
 """Where do spun words get lost? Each spun span on DEV paragraphs: not a candidate, left
 alone, given a wrong original, or restored.
 
-Run: .venv/bin/python benchmarks/diagnose.py --paragraphs 10
+Run: .venv/bin/python benchmarks/diagnose.py --paragraphs 10 [--corpus brown] [--model smollm2]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from unspin import decode
 from unspin.corpora import sample_paragraphs
 from unspin.lexicon import restores_from
 from unspin.lm import load_model
+from unspin.lm.registry import DEFAULT_MODEL
 from unspin.spin import spin
 
 
@@ -22,12 +23,14 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=10)
     parser.add_argument("--corpus", default="sotu")
     parser.add_argument("--show", type=int, default=40)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--rate", type=float, default=0.25)
     args = parser.parse_args()
-    lm = load_model("smollm2")
+    lm = load_model(args.model)
     stages = collections.Counter()
     examples = collections.defaultdict(list)
     for pid, text in sample_paragraphs(args.corpus, "dev", args.paragraphs):
-        out = spin(text, 0.25, seed=zlib.crc32(f"{pid}:tune".encode()))
+        out = spin(text, args.rate, seed=zlib.crc32(f"{pid}:tune".encode()))
         result = decode.restore(out.text, model=lm)
         fixes = {(e.start, e.end): e.original.lower() for e in result.edits}
         for edit in out.edits:

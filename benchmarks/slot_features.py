@@ -15,13 +15,13 @@ import argparse
 import json
 import zlib
 from collections import defaultdict
+from dataclasses import replace
 from typing import NamedTuple
 
 from detect_calibrate import span_overlaps
 
 from unspin import decode
 from unspin.corpora import sample_paragraphs
-from unspin.detect import DECODER
 from unspin.lm import load_model
 from unspin.spin import spin
 
@@ -125,7 +125,9 @@ def main() -> None:
     if not args.out:
         parser.error("give -o OUT (or --analyse FILE)")
     lm = load_model(args.model) if args.model else load_model()
-    config = DECODER  # the detector's settings: these slots are its spans
+    # The detector's settings, first pass only: a later pass decodes the restored
+    # text, whose offsets are not the input's, so its slots are not recorded here.
+    config = replace(decode.settings_for(lm.name), passes=1)
     with open(args.out, "w", encoding="utf-8") as out:
         for corpus in ("sotu", "brown"):
             for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs):

@@ -4,14 +4,15 @@ Run: .venv/bin/python benchmarks/verdict_threshold.py --mode full \
          --scores dev_full.json --clean dev_clean.jsonl
      .venv/bin/python benchmarks/verdict_threshold.py --mode fast --scores dev_fast.json
 
-``--scores`` takes the (score, rate) pairs that ``detect_calibrate.py
+``--scores`` takes the (score, rate, corpus) triples that ``detect_calibrate.py
 --scores-out`` saves (rate 0 is clean); ``--clean`` adds clean paragraphs scored
 by ``clean_scores.py``. The threshold is the calibrated probability of the
 score that all but ``--clean-share`` of the clean paragraphs stay below, rounded
 up to two decimals; the script prints it with the share of spun paragraphs
 that reach it at each rate. With ``--threshold T`` it only counts, per corpus
-where the files say, how many paragraphs a given threshold calls spun (use it
-on test files to check a threshold placed on dev):
+where the files say, how many clean paragraphs a given threshold calls spun
+(those of ``--clean`` and the rate-0 ones of ``--scores``; use it on test files
+to check a threshold placed on dev):
 
      .venv/bin/python benchmarks/verdict_threshold.py --mode full --threshold 0.9 \
          --clean test_clean.jsonl
@@ -41,12 +42,12 @@ def main() -> None:
     calibration = (tuple(map(float, args.calibration.split(","))) if args.calibration
                    else CALIBRATION[args.mode])
     if args.threshold is not None:
-        count_flagged(args.clean, args.threshold, calibration)
+        count_flagged(args.clean, args.threshold, calibration, args.scores)
         return
     by_rate: dict[float, list[float]] = defaultdict(list)
     for path in args.scores:
         with open(path, encoding="utf-8") as handle:
-            for score, rate in json.load(handle):
+            for score, rate, *_ in json.load(handle):
                 by_rate[float(rate)].append(score)
     for path in args.clean:
         with open(path, encoding="utf-8") as handle:
@@ -66,10 +67,16 @@ def main() -> None:
               f"{np.mean([p >= 0.5 for p in probabilities]):.1%} at 0.50")
 
 
-def count_flagged(paths: list[str], threshold: float,
-                  calibration: tuple[float, float]) -> None:
-    """Print, per corpus, how many clean paragraphs ``threshold`` calls spun."""
+def count_flagged(paths: list[str], threshold: float, calibration: tuple[float, float],
+                  score_paths: list[str] = ()) -> None:
+    """Print, per corpus, how many clean paragraphs ``threshold`` calls spun
+    (those in ``paths`` and the rate-0 ones in ``score_paths``)."""
     by_corpus: dict[str, list[float]] = defaultdict(list)
+    for path in score_paths:
+        with open(path, encoding="utf-8") as handle:
+            for score, rate, corpus in json.load(handle):
+                if rate == 0:
+                    by_corpus[corpus].append(calibrated(score, calibration))
     for path in paths:
         with open(path, encoding="utf-8") as handle:
             for line in handle:

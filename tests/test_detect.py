@@ -75,17 +75,29 @@ def test_full_mode_uses_the_model():
     assert {s.likely_original for s in spun.spans} >= {"will", "he"}
 
 
-def test_full_mode_decodes_with_the_settings_it_was_calibrated_with():
+def test_full_mode_decodes_with_the_restorers_settings():
     from unspin.decode import restore
-    from unspin.detect import DECODER
     from unspin.lm.fake import FakeModel
 
     fake = FakeModel()
     found = detect(SPUN, model=fake)
-    restored = restore(SPUN, model=fake, config=DECODER)
+    restored = restore(SPUN, model=fake)
     assert found.spun_fraction == restored.spun_score
     assert [s.start for s in found.spans] == sorted(
         e.start for e in restored.edits + restored.doubts)
+
+
+def test_full_mode_takes_decoder_settings():
+    from unspin.decode import Config, restore
+    from unspin.lm.fake import FakeModel
+
+    fake = FakeModel()
+    strict = detect(SPUN, model=fake, config=Config(doubt_below=0.0))
+    loose = detect(SPUN, model=fake, config=Config(doubt_below=1.0))
+    edits = restore(SPUN, model=fake, config=Config(doubt_below=0.0)).edits
+    assert [s.start for s in strict.spans] == [e.start for e in edits]
+    assert len(loose.spans) > len(strict.spans)
+    assert loose.spun_fraction == strict.spun_fraction  # doubts are reported, not scored
 
 
 LEXICON = __import__("pathlib").Path(__file__).parent / "data" / "pps_lexicon.csv"

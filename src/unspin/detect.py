@@ -20,25 +20,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .decode import ONE_PASS, Config
+from .decode import Config
 from .screen_table import FAST_MIN_GAP, likely_original
 from .text import Restoration, is_name, words
 
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
-# (benchmarks/detect_calibrate.py). Refit when the scoring changes.
-CALIBRATION = {"fast": (60.0, -5.5), "full": (196.55, -7.15)}
+# (benchmarks/detect_calibrate.py; the full mode with the default model and its
+# restorer settings). Refit when the scoring changes.
+CALIBRATION = {"fast": (60.0, -5.5), "full": (108.90, -5.90)}
 # Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
 # is calibrated on an even mix of clean and spun paragraphs, but a screener's
 # inputs are mostly clean and a false accusation costs more than a miss, so the
-# full mode's verdict needs a score above every one of 600 clean dev paragraphs.
+# full mode's verdict needs a score above every one of 230 clean dev paragraphs.
 # The fast mode is a screen for sorting: the same rule would put its threshold
 # at 1.00, so it keeps 0.5 (0.89 flags 1 % of clean dev paragraphs).
-THRESHOLD = {"fast": 0.5, "full": 0.96}
-# The decoder settings the full mode's calibration, threshold and span figures
-# were measured with: one pass, the channel at 1.25, no right-surprise credit.
-# The restorer's own defaults (decode.Config) later moved to restore more spun
-# words; the detector keeps these until its calibration is refitted for them.
-DECODER = Config(**ONE_PASS)
+THRESHOLD = {"fast": 0.5, "full": 0.67}
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ class Detection:
 
 def detect(text: str, *, mode: str = "full", threshold: float | None = None,
            model: object = None, lexicon: list | None = None,
-           restoration: Restoration | None = None) -> Detection:
+           restoration: Restoration | None = None, config: Config | None = None) -> Detection:
     """Judge whether ``text`` was spun, and point at the words that say so.
 
     >>> d = detect("Xi volition hold talks successful Moscow, arsenic helium said.", mode="fast")
@@ -87,13 +83,16 @@ def detect(text: str, *, mode: str = "full", threshold: float | None = None,
     the mode's entry in :data:`THRESHOLD`. ``lexicon`` takes user entries
     (``unspin.userlex.load_lexicon``); their matches are reported with score 1
     and count towards the spun fraction.
-    ``restoration`` (full mode) is ``restore(text, config=DECODER)`` already
-    made without a user lexicon; it is used instead of decoding the text again.
+    ``restoration`` (full mode) is ``restore(text, model=model)`` already made
+    without a user lexicon; it is used instead of decoding the text again.
+    ``config`` sets the full mode's decoder; by default it is the restorer's, the
+    settings for the model (``decode.settings_for``), with which the calibration
+    was fitted (for the default model).
     """
     if mode == "fast":
         spans, fraction = _fast_spans(text)
     elif mode == "full":
-        spans, fraction = _full_spans(text, model, restoration)
+        spans, fraction = _full_spans(text, model, restoration, config)
     else:
         raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}")
     if lexicon:
@@ -129,12 +128,12 @@ def _fast_spans(text: str) -> tuple[list[Span], float]:
     return spans, mass / len(tokens) if tokens else 0.0
 
 
-def _full_spans(text: str, model: object,
-                restored: Restoration | None) -> tuple[list[Span], float]:
+def _full_spans(text: str, model: object, restored: Restoration | None,
+                config: Config | None) -> tuple[list[Span], float]:
     if restored is None:
         from .decode import restore
 
-        restored = restore(text, model=model, config=DECODER)
+        restored = restore(text, model=model, config=config)
     # Doubts are words the restorer left alone but thinks may be spun: a screener
     # wants to look at them even where the original is too uncertain to put in.
     spans = [Span(e.start, e.end, e.spun, e.original, e.confidence)

@@ -1,0 +1,59 @@
+"""Span precision and recall for looser or stricter doubt rules, without decoding again.
+
+Run: .venv/bin/python benchmarks/detect_calibrate.py --mode full --split dev \
+         --paragraphs 15 --doubt-below 0.995 --spans-out dev_spans.jsonl
+     .venv/bin/python benchmarks/span_rule.py dev_spans.jsonl 0.95,0.98,0.99,0.995
+
+A doubt's score is one minus the decoder's probability of keeping the word, and
+every edit scores at least ``min_confidence`` (0.5), so the spans a run with
+``doubt_below=x`` (x >= 0.5) reports are exactly those scoring above ``1 - x``
+in a run with a looser ``doubt_below``. Counted as in detect_calibrate.py: a
+found span is right when it overlaps a spun span, a spun span is found when a
+found span overlaps it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+
+
+def overlaps(a: tuple, spans: list) -> bool:
+    return any(s[0] < a[1] and a[0] < s[1] for s in spans)
+
+
+def precision_recall(rows: list[dict], doubt_below: float) -> tuple[float, float, int, int]:
+    """(precision, recall, found spans, spun spans) with doubts up to ``doubt_below``."""
+    right = found = hit = spun = 0
+    for row in rows:
+        flagged = [f for f in row["found"] if f[2] > 1.0 - doubt_below]
+        right += sum(overlaps(f, row["spun"]) for f in flagged)
+        found += len(flagged)
+        hit += sum(overlaps(s, flagged) for s in row["spun"])
+        spun += len(row["spun"])
+    return right / max(found, 1), hit / max(spun, 1), found, spun
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("spans", help="a detect_calibrate.py --spans-out file")
+    parser.add_argument("doubt_below", help="comma-separated values to try (each >= 0.5)")
+    args = parser.parse_args()
+    by_corpus: dict[str, list[dict]] = defaultdict(list)
+    with open(args.spans, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            by_corpus[row["corpus"]].append(row)
+    print("| doubt below | corpus | found spans | precision | spun spans | recall |")
+    print("|---|---|---|---|---|---|")
+    for value in (float(v) for v in args.doubt_below.split(",")):
+        if value < 0.5:
+            parser.error("doubt_below values under 0.5 cannot be told from edits")
+        for corpus, rows in by_corpus.items():
+            p, r, found, spun = precision_recall(rows, value)
+            print(f"| {value} | {corpus} | {found:,} | {p:.3f} | {spun:,} | {r:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
