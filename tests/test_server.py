@@ -346,6 +346,9 @@ def test_decoder_results_are_kept_per_text_and_settings():
         assert c.post("/api/detect", json={"text": SPUN}).json() == data
         assert c.post("/api/restore", json={"text": SPUN}).json() == restored
         assert lm.calls == calls
+        c.post("/api/detect", json={"text": SPUN + " Again."})
+        assert lm.calls > calls
+        calls = lm.calls
         c.post("/api/detect", json={"text": SPUN, "min_confidence": 0.9})
         assert lm.calls > calls
 

@@ -31,7 +31,7 @@ CALIBRATION = {"fast": (60.0, -5.5), "full": (108.90, -5.90)}
 # Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
 # is calibrated on an even mix of clean and spun paragraphs, but a screener's
 # inputs are mostly clean and a false accusation costs more than a miss, so the
-# full mode's verdict needs a score above every one of 230 clean dev paragraphs.
+# full mode's verdict needs a score above every one of 600 clean dev paragraphs.
 # The fast mode is a screen for sorting: the same rule would put its threshold
 # at 1.00, so it keeps 0.5 (0.89 flags 1 % of clean dev paragraphs).
 THRESHOLD = {"fast": 0.5, "full": 0.67}
