@@ -90,13 +90,13 @@ def main() -> None:
         for pid, text in ([] if saved is not None
                           else sample_paragraphs(corpus, args.split, args.paragraphs)):
             began = time.perf_counter()
-            scores[0.0].append(detect(text, mode=args.mode, config=config).spun_fraction)
+            scores[0.0].append(detect(text, mode=args.mode, config=config).score)
             seconds += time.perf_counter() - began
             n_words += len(words(text))
             for rate in rates:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
                 found = detect(spun.text, mode=args.mode, config=config)
-                scores.setdefault(rate, []).append(found.spun_fraction)
+                scores.setdefault(rate, []).append(found.score)
                 if rate == 0.25:
                     spans[0] += span_overlaps(found.spans, spun.edits)
                     spans[1] += span_overlaps(spun.edits, found.spans)

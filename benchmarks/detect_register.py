@@ -79,7 +79,7 @@ def main() -> None:
         began = time.perf_counter()
         results = [detect(t, mode=args.mode, model=args.model) for t in sample]
         seconds = time.perf_counter() - began
-        rows += [{"register": register, "spun_fraction": r.spun_fraction} for r in results]
+        rows += [{"register": register, "score": r.score} for r in results]
         flagged = sum(r.is_spun for r in results)
         mean = sum(r.probability for r in results) / len(results)
         n_words = sum(len(words(t)) for t in sample)
@@ -97,8 +97,11 @@ def recount(path: str, mode: str) -> None:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
+            # Files saved before detections had a score hold the full mode's
+            # spun fraction, which is its score.
+            score = row.get("score", row.get("spun_fraction"))
             by_register.setdefault(row["register"], []).append(
-                calibrated(row["spun_fraction"], CALIBRATION[mode]))
+                calibrated(score, CALIBRATION[mode]))
     for register, probabilities in by_register.items():
         flagged = sum(p >= THRESHOLD[mode] for p in probabilities)
         print(f"{register}: {flagged} of {len(probabilities)} called spun at "

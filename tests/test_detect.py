@@ -26,6 +26,35 @@ def test_fast_mode_clean_paragraph_scores_below_threshold():
     assert not result.is_spun
     assert result.probability < 0.5
     assert result.spun_fraction < detect(SPUN, mode="fast").spun_fraction
+    assert result.score < detect(SPUN, mode="fast").score
+
+
+def test_fast_score_is_the_mean_channel_likelihood_ratio():
+    import math
+
+    from unspin.detect import FAST_SPIN_PRIOR
+    from unspin.screen_table import spin_ratio
+
+    # No original can turn into "the", "of" or "and": each word says "not spun" a little.
+    assert spin_ratio("the") == spin_ratio("of") == 0.0
+    assert detect("the of and", mode="fast").score == pytest.approx(math.log(1 - FAST_SPIN_PRIOR))
+    # A spinner's words are likelier as its output than as themselves; their originals are not.
+    assert spin_ratio("volition") > 1 > spin_ratio("will")
+    assert spin_ratio("helium") > 1 > spin_ratio("he")
+    text = "the of volition"
+    expected = (2 * math.log(1 - FAST_SPIN_PRIOR)
+                + math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * spin_ratio("volition"))) / 3
+    assert detect(text, mode="fast").score == pytest.approx(expected)
+    # Names (capitals inside a sentence) are never spun and carry no evidence.
+    assert detect("the of Volition", mode="fast").score == pytest.approx(
+        2 * math.log(1 - FAST_SPIN_PRIOR) / 3)
+
+
+def test_full_mode_score_is_its_spun_fraction():
+    from unspin.lm.fake import FakeModel
+
+    result = detect(SPUN, mode="full", model=FakeModel())
+    assert result.score == result.spun_fraction
 
 
 def test_verdict_uses_the_modes_default_threshold(monkeypatch):
@@ -60,7 +89,8 @@ def test_exit_codes_like_grep():
 def test_json_output():
     result = run(["--fast", "--json"], SPUN)
     data = json.loads(result.stdout)
-    assert set(data) == {"probability", "is_spun", "spun_fraction", "mode", "spans", "text"}
+    assert set(data) == {"probability", "is_spun", "spun_fraction", "mode", "score", "spans",
+                         "text"}
     assert data["text"] == SPUN
     assert data["is_spun"] is True and data["mode"] == "fast"
     assert {"start", "end", "text", "likely_original", "score"} == set(data["spans"][0])
@@ -111,7 +141,9 @@ def test_user_lexicon_feeds_detect():
     spans = {s.text: (s.likely_original, s.score) for s in result.spans}
     assert spans["profound learning"] == ("deep learning", 1.0)
     assert spans["bosom peril"] == ("breast cancer", 1.0)
-    assert result.spun_fraction > detect(text, mode="fast").spun_fraction
+    plain = detect(text, mode="fast")
+    assert result.spun_fraction > plain.spun_fraction
+    assert result.score - plain.score == pytest.approx(result.spun_fraction - plain.spun_fraction)
 
 
 def test_user_lexicon_not_clause_suppresses_the_entry():
@@ -158,13 +190,13 @@ def test_html_input_offsets_refer_to_extracted_text(tmp_path):
 def test_screen_table_is_current_and_agrees_with_live_lookup():
     import random
 
-    from unspin.screen_table import compute_likely_original, load_table
+    from unspin.screen_table import compute_likely_original, compute_spin_ratio, load_table
 
     table = load_table()
     # An empty table means it was built for another lexicon or wordfreq: rebuild it with
     # scripts/build_screen_table.py (the fast mode would silently run at a third of its speed).
     assert len(table) > 90_000
-    assert table["volition"][0] == "will" and table["the"] is None
+    assert table["volition"][0][0] == "will" and table["the"] == (None, 0.0)
     sample = random.Random(7).sample(sorted(table), 1500)
     for word in sample:
-        assert table[word] == compute_likely_original(word), word
+        assert table[word] == (compute_likely_original(word), compute_spin_ratio(word)), word

@@ -1,18 +1,23 @@
-"""The fast detector's word table: each common word's most likely original, precomputed.
+"""The fast detector's word table: each common word's evidence of spinning, precomputed.
 
-The fast mode asks, for every word, whether the lexicon knows an original that
-is much more common than the word itself. Answering that from the lexicon
-means undoing inflections and looking up word frequencies for every candidate
-(hundreds for a word like "person"), about half a millisecond per new word.
-``scripts/build_screen_table.py`` answers it once for the 100,000 most common
+The fast mode asks two things of every word. Does the lexicon know an original
+that is much more common than the word itself (its span and likely original)?
+And how much likelier is the word as a spinner's output than as itself, if
+text were drawn word by word from English frequencies (its spin ratio, the
+document score's evidence)? Answering either from the lexicon means undoing
+inflections and looking up word frequencies for every candidate (hundreds for a
+word like "person"), about half a millisecond per new word.
+``scripts/build_screen_table.py`` answers both once for the 100,000 most common
 English words and ships the answers; words outside the table, or a table built
 from another lexicon or wordfreq version, fall back to the live lookup, which
-gives the same answer, only slower.
+gives the same answers, only slower.
 
 >>> likely_original("volition")
 ('will', 3.62)
 >>> likely_original("the") is None
 True
+>>> spin_ratio("volition") > 100 > spin_ratio("will"), spin_ratio("the")
+(True, 0.0)
 """
 
 from __future__ import annotations
@@ -24,15 +29,17 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from wordfreq import zipf_frequency
+from wordfreq import word_frequency, zipf_frequency
 
-from .lexicon import restores_from
+from .lexicon import load_store, restores_from
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
 FAST_MIN_GAP = 1.0
 TABLE_PATH = Path(__file__).parent / "data" / "screen_table.tsv.gz"
 LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.bin"
 TABLE_WORDS = 100_000
+# Frequency of a word wordfreq does not list (its lists stop near 1e-8).
+FREQUENCY_FLOOR = 1e-8
 
 
 def compute_likely_original(word: str) -> tuple[str, float] | None:
@@ -46,28 +53,48 @@ def compute_likely_original(word: str) -> tuple[str, float] | None:
     return (best, round(best_freq - own, 2)) if best else None
 
 
+def compute_spin_ratio(word: str) -> float:
+    """The live lookup: P(a spinner writes ``word``) / P(a writer does), by unigram frequencies.
+
+    A spinner writes ``word`` when it changes an original that the channel
+    turns into it: the sum over originals of their frequency times the
+    channel's probability of this output (the link's share of the original's
+    out-weight, as the decoder's channel term). Rounded to 4 significant digits,
+    as the table stores it.
+    """
+    links = restores_from(word)
+    if not links:
+        return 0.0
+    store = load_store()
+    spun = sum(word_frequency(link.word, "en") * link.weight
+               / max(store.out_weight(link.word), link.weight) for link in links)
+    return float(f"{spun / max(word_frequency(word, 'en'), FREQUENCY_FLOOR):.4g}")
+
+
 def table_key() -> str:
-    """What the table depends on: the lexicon's bytes, wordfreq's version, the gap."""
+    """What the table depends on: the lexicon's bytes, wordfreq's version, the gap, the columns."""
     digest = hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()[:16]
-    return f"lexicon={digest} wordfreq={version('wordfreq')} gap={FAST_MIN_GAP}"
+    return (f"lexicon={digest} wordfreq={version('wordfreq')} gap={FAST_MIN_GAP} "
+            f"columns=original,gap,spin_ratio")
 
 
 @lru_cache(maxsize=1)
-def load_table() -> dict[str, tuple[str, float] | None]:
-    """The shipped answers, or an empty table when they were built for other data."""
+def load_table() -> dict[str, tuple[tuple[str, float] | None, float]]:
+    """The shipped answers (likely original or None, spin ratio) by word, or an
+    empty table when they were built for other data."""
     try:
         with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as f:
             header = f.readline().rstrip("\n")
             if header != "# " + table_key():
                 return {}
-            table: dict[str, tuple[str, float] | None] = {}
+            table: dict[str, tuple[tuple[str, float] | None, float]] = {}
             for line in f:
                 word, _, rest = line.rstrip("\n").partition("\t")
-                if rest:
-                    original, gap = rest.split("\t")
-                    table[word] = (original, float(gap))
-                else:
-                    table[word] = None
+                if not rest:
+                    table[word] = (None, 0.0)
+                    continue
+                original, gap, ratio = rest.split("\t")
+                table[word] = ((original, float(gap)) if original else None, float(ratio))
             return table
     except OSError:
         return {}
@@ -78,14 +105,28 @@ def likely_original(word: str) -> tuple[str, float] | None:
     """The most common possible original of lower-cased ``word`` and its Zipf gap, or None."""
     table = load_table()
     if word in table:
-        return table[word]
+        return table[word][0]
     return compute_likely_original(word)
+
+
+@lru_cache(maxsize=200_000)
+def spin_ratio(word: str) -> float:
+    """How much likelier lower-cased ``word`` is as a spinner's output than as itself."""
+    table = load_table()
+    if word in table:
+        return table[word][1]
+    return compute_spin_ratio(word)
 
 
 def build_table_text(words: list[str]) -> str:
     """The table file's text for ``words`` (a header with the key, then one line per word)."""
     lines = ["# " + table_key()]
     for word in words:
-        found = compute_likely_original(word)
-        lines.append(word if found is None else f"{word}\t{found[0]}\t{found[1]:.2f}")
+        found, ratio = compute_likely_original(word), compute_spin_ratio(word)
+        if found is None and ratio == 0.0:
+            lines.append(word)
+        elif found is None:
+            lines.append(f"{word}\t\t\t{ratio:.4g}")
+        else:
+            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}")
     return "\n".join(lines) + "\n"

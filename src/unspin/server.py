@@ -182,6 +182,7 @@ class DetectionOut(BaseModel):
     is_spun: bool
     spun_fraction: float
     mode: str
+    score: float | None = None
     spans: list[SpanOut]
     text: str
 
