@@ -1,0 +1,37 @@
+"""Restore and detect some clean paragraphs; print each one's score, probability and edits.
+
+Run before and after a change and compare:
+
+    .venv/bin/python benchmarks/experiments/rescore_paragraphs.py out.json KEY,KEY,...
+
+Keys are slot_signatures.py's: the paragraphs whose candidates a change altered.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from slot_signatures import paragraphs
+
+from unspin.decode import restore
+from unspin.detect import detect
+from unspin.lm import load_model
+
+if __name__ == "__main__":
+    keys = set(sys.argv[2].split(","))
+    lm = load_model()
+    results = {}
+    for key, text in sorted(paragraphs().items()):
+        if key not in keys:
+            continue
+        restored = restore(text, model=lm)
+        found = detect(text, model=lm, restoration=restored)
+        results[key] = {"score": found.score, "probability": found.probability,
+                        "edits": [(e.spun, e.original) for e in restored.edits]}
+        print(key, round(found.score, 4), round(found.probability, 3), results[key]["edits"],
+              flush=True)
+    Path(sys.argv[1]).write_text(json.dumps(results))
