@@ -1,13 +1,16 @@
-"""Choose the fast mode's spin prior on DEV: AUC of the fast score for several values.
+"""Choose the fast mode's spin prior and phrase weight on DEV: AUC of the fast score.
 
 Run: .venv/bin/python benchmarks/fast_prior.py --paragraphs 300 0.005,0.01,0.02,0.05,0.1,0.25
+     .venv/bin/python benchmarks/fast_prior.py --paragraphs 300 0.02 --phrase-weights 0,1,2,3
 
 The fast score averages, over a text's words, log((1 - r) + r * spin_ratio(word)):
 the log-likelihood ratio of "a share r of the words were spun" against "none
 were", with English word frequencies as the language model. Small r weighs the
-evidence of light spinning most. Also prints the session 2 score (share of
-words with a much more common original, weighted by the gap) for comparison.
-Spun paragraphs are the same as detect_calibrate.py's (same seeds).
+evidence of light spinning most. With a phrase weight w, the same terms of the
+two- and three-word phrases a spinner writes as one, times w, are added before
+averaging. Also prints the session 2 score (share of words with a much more
+common original, weighted by the gap) for comparison. Spun paragraphs are the
+same as detect_calibrate.py's (same seeds).
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ import zlib
 
 from unspin.corpora import sample_paragraphs
 from unspin.evaluate import auc
-from unspin.screen_table import FAST_MIN_GAP, likely_original, spin_ratio
+from unspin.screen_table import FAST_MIN_GAP, likely_original, phrase_spin_ratio, spin_ratio
 from unspin.spin import spin
-from unspin.text import is_name, words
+from unspin.text import is_name, phrase_span, words
 
 RATES = (0.1, 0.25, 0.4)
 
@@ -31,9 +34,18 @@ def gap_score(word: str) -> float:
     return 0.0 if found is None else 1.0 - math.exp(-(found[1] - FAST_MIN_GAP + 0.5))
 
 
-def mean_over_words(text: str, per_word) -> float:
+def mean_over_words(text: str, per_word, phrase_weight: float = 0.0, prior: float = 0.0) -> float:
     tokens = words(text)
     total = sum(per_word(t.text.lower()) for t in tokens if not is_name(text, t))
+    if phrase_weight:
+        for i in range(len(tokens) - 1):
+            for n in (2, 3):
+                span = phrase_span(text, tokens, i, n)
+                if span is None:
+                    break
+                ratio = phrase_spin_ratio(text[span[0]:span[1]].lower())
+                if ratio:
+                    total += phrase_weight * math.log(1.0 - prior + prior * ratio)
     return total / (len(tokens) or 1)
 
 
@@ -42,11 +54,15 @@ def main() -> None:
     parser.add_argument("priors", help="comma-separated spin priors to try")
     parser.add_argument("--paragraphs", type=int, default=300)
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
+    parser.add_argument("--phrase-weights", default="0",
+                        help="comma-separated weights of the phrases' evidence to try")
     args = parser.parse_args()
-    scorers = {"session 2 (gap share)": gap_score}
+    scorers = {"session 2 (gap share)": (gap_score, 0.0, 0.0)}
     for prior in (float(p) for p in args.priors.split(",")):
-        scorers[f"likelihood ratio, r={prior}"] = (
-            lambda w, r=prior: math.log(1.0 - r + r * spin_ratio(w)))
+        for weight in (float(w) for w in args.phrase_weights.split(",")):
+            name = f"likelihood ratio, r={prior}" + (f", phrases x{weight:g}" if weight else "")
+            scorers[name] = (lambda w, r=prior: math.log(1.0 - r + r * spin_ratio(w)),
+                             weight, prior)
     print("| score | corpus | " + " | ".join(f"AUC @{r}" for r in RATES) + " |")
     print("|---|---|" + "---|" * len(RATES))
     for corpus in ("sotu", "brown"):
@@ -56,8 +72,8 @@ def main() -> None:
             for rate in RATES:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
                 texts.setdefault(rate, []).append(spun.text)
-        for name, per_word in scorers.items():
-            scores = {rate: [mean_over_words(t, per_word) for t in group]
+        for name, (per_word, weight, prior) in scorers.items():
+            scores = {rate: [mean_over_words(t, per_word, weight, prior) for t in group]
                       for rate, group in texts.items()}
             cells = " | ".join(f"{auc(scores[r], scores[0.0]):.3f}" for r in RATES)
             print(f"| {name} | {corpus} | {cells} |", flush=True)

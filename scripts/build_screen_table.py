@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Build the fast detector's word table (src/unspin/data/screen_table.tsv.gz).
+"""Build the fast detector's tables (src/unspin/data/screen_table.tsv.gz and screen_phrases.tsv.gz).
 
-For the most common English words (wordfreq's list), the most likely original
-and its frequency gap, as ``unspin.screen_table`` computes them live. The
-output is the same bytes for the same lexicon and wordfreq version::
+For the most common English words (wordfreq's list), the most likely original,
+its frequency gap and the word's spin ratio; for every two- or three-word form
+the channel can write, its spin ratio where above 1. Both as
+``unspin.screen_table`` computes them live. The output is the same bytes for
+the same lexicon and wordfreq version::
 
     python scripts/build_screen_table.py --check
 """
@@ -21,16 +23,27 @@ sys.path.insert(0, str(REPO / "src"))
 
 from wordfreq import top_n_list  # noqa: E402
 
-from unspin.screen_table import TABLE_PATH, TABLE_WORDS, build_table_text  # noqa: E402
+from unspin.screen_table import (  # noqa: E402
+    PHRASE_TABLE_PATH,
+    TABLE_PATH,
+    TABLE_WORDS,
+    build_phrase_table_text,
+    build_table_text,
+)
 
 
-def table_bytes() -> bytes:
-    words = sorted(set(top_n_list("en", TABLE_WORDS)))
+def gzipped(text: str) -> bytes:
     buffer = io.BytesIO()
     # mtime=0 and no file name: the same input gives the same bytes.
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as f:
-        f.write(build_table_text(words).encode("utf-8"))
+        f.write(text.encode("utf-8"))
     return buffer.getvalue()
+
+
+def tables() -> dict[Path, bytes]:
+    words = sorted(set(top_n_list("en", TABLE_WORDS)))
+    return {TABLE_PATH: gzipped(build_table_text(words)),
+            PHRASE_TABLE_PATH: gzipped(build_phrase_table_text())}
 
 
 def main() -> int:
@@ -38,13 +51,16 @@ def main() -> int:
     parser.add_argument("--check", action="store_true",
                         help="Rebuild in memory and compare with the committed file.")
     args = parser.parse_args()
-    data = table_bytes()
+    built = tables()
     if args.check:
-        same = TABLE_PATH.exists() and TABLE_PATH.read_bytes() == data
-        print("screen table up to date" if same else "screen table differs: rebuild it")
-        return 0 if same else 1
-    TABLE_PATH.write_bytes(data)
-    print(f"wrote {TABLE_PATH} ({len(data):,} bytes)")
+        stale = [path.name for path, data in built.items()
+                 if not path.exists() or path.read_bytes() != data]
+        print(f"screen tables differ: {', '.join(stale)}; rebuild them" if stale
+              else "screen tables up to date")
+        return 1 if stale else 0
+    for path, data in built.items():
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data):,} bytes)")
     return 0
 
 

@@ -50,6 +50,25 @@ def test_fast_score_is_the_mean_channel_likelihood_ratio():
         2 * math.log(1 - FAST_SPIN_PRIOR) / 3)
 
 
+def test_fast_score_counts_phrases_a_spinner_writes_as_one():
+    import math
+
+    from unspin.detect import FAST_PHRASE_WEIGHT, FAST_SPIN_PRIOR
+    from unspin.screen_table import phrase_spin_ratio, spin_ratio
+
+    def word_term(word):
+        return math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * spin_ratio(word))
+
+    ratio = phrase_spin_ratio("is simply a")
+    assert ratio > 1
+    phrase_term = FAST_PHRASE_WEIGHT * math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * ratio)
+    words_only = sum(word_term(w) for w in ("it", "is", "simply", "a", "sign"))
+    assert detect("it is simply a sign", mode="fast").score == pytest.approx(
+        (words_only + phrase_term) / 5)
+    # Not a phrase across punctuation or with a name in it.
+    assert detect("it is, simply a sign", mode="fast").score == pytest.approx(words_only / 5)
+
+
 def test_full_mode_score_is_its_spun_fraction():
     from unspin.lm.fake import FakeModel
 
@@ -190,7 +209,12 @@ def test_html_input_offsets_refer_to_extracted_text(tmp_path):
 def test_screen_table_is_current_and_agrees_with_live_lookup():
     import random
 
-    from unspin.screen_table import compute_likely_original, compute_spin_ratio, load_table
+    from unspin.screen_table import (
+        compute_likely_original,
+        compute_spin_ratio,
+        load_phrase_table,
+        load_table,
+    )
 
     table = load_table()
     # An empty table means it was built for another lexicon or wordfreq: rebuild it with
@@ -200,3 +224,7 @@ def test_screen_table_is_current_and_agrees_with_live_lookup():
     sample = random.Random(7).sample(sorted(table), 1500)
     for word in sample:
         assert table[word] == (compute_likely_original(word), compute_spin_ratio(word)), word
+    phrases = load_phrase_table()
+    assert len(phrases) > 20_000 and "think factories" in phrases
+    for phrase in random.Random(7).sample(sorted(phrases), 300):
+        assert phrases[phrase] == compute_spin_ratio(phrase) > 1, phrase

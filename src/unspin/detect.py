@@ -8,7 +8,8 @@ Two modes:
   likelihood ratio under the channel with English word frequencies in place of
   the language model: per word, the log of how much likelier the text is if a
   small share of its words were spun than if none were
-  (:func:`~unspin.screen_table.spin_ratio`), averaged over the words.
+  (:func:`~unspin.screen_table.spin_ratio`), plus the same for the two- and
+  three-word phrases a spinner writes as one, averaged over the words.
 * ``full``: the restorer's decoder with its language model. Spans are its
   edits (score: the edit's confidence) and its doubts, words it left alone
   though not sure they are original (score: the probability they were
@@ -22,28 +23,39 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .decode import Config
-from .screen_table import FAST_MIN_GAP, likely_original, spin_ratio
+from .screen_table import (
+    FAST_MIN_GAP,
+    likely_original,
+    load_phrase_table,
+    phrase_starts,
+    spin_ratio,
+)
 from .text import Restoration, is_name, words
 
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py; the full mode with the default model and its
 # restorer settings). Refit when the scoring changes.
-CALIBRATION = {"fast": (80.93, -4.04), "full": (108.90, -5.90)}
+CALIBRATION = {"fast": (80.91, -4.38), "full": (108.90, -5.90)}
 # Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
 # is calibrated on an even mix of clean and spun paragraphs, but a screener's
 # inputs are mostly clean and a false accusation costs more than a miss, so the
 # full mode's verdict needs a score above every one of 600 clean dev paragraphs.
 # The fast mode is a screen for sorting: the same rule would put its threshold
-# at 1.00, so it keeps the balanced 0.5 (on dev it flags 8 % of clean paragraphs
-# and 96 % of those spun at 0.25; 0.88 would flag 1 % and 84 %).
+# at 1.00, so it keeps the balanced 0.5 (on dev it flags 6.8 % of clean paragraphs
+# and 96.8 % of those spun at 0.25; 0.91 would flag 0.5 % and 86.5 %).
 THRESHOLD = {"fast": 0.5, "full": 0.67}
 # The fast score's share of spun words under the alternative: the likelihood
 # ratio is steepest for light spinning at small values. Dev AUC at rates
 # 0.10 / 0.25 (300 paragraphs per corpus, sotu): 0.899 / 0.990 at 0.01, 0.897 / 0.991 at
 # 0.02, 0.875 / 0.991 at 0.10 (benchmarks/fast_prior.py).
 FAST_SPIN_PRIOR = 0.02
+# Weight of a two- or three-word phrase's evidence, added to its words'
+# (benchmarks/fast_prior.py). Dev AUC at rate 0.10, sotu / brown: 0.897 / 0.871
+# without phrases, 0.914 / 0.893 at 1, 0.919 / 0.900 at 2, 0.920 / 0.901 at 3.
+FAST_PHRASE_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -135,10 +147,11 @@ def _fast_spans(text: str) -> tuple[list[Span], float, float]:
     tokens = words(text)
     spans, mass, evidence = [], 0.0, 0.0
     keep = 1.0 - FAST_SPIN_PRIOR
-    for token in tokens:
-        if is_name(text, token):
+    lowered = [token.text.lower() for token in tokens]
+    names = [is_name(text, token) for token in tokens]
+    for token, word, name in zip(tokens, lowered, names, strict=True):
+        if name:
             continue
-        word = token.text.lower()
         evidence += math.log(keep + FAST_SPIN_PRIOR * spin_ratio(word))
         found = likely_original(word)
         if found is None:
@@ -147,8 +160,33 @@ def _fast_spans(text: str) -> tuple[list[Span], float, float]:
         score = 1.0 - math.exp(-(gap - FAST_MIN_GAP + 0.5))
         mass += score
         spans.append(Span(token.start, token.end, token.text, original, score))
+    evidence += FAST_PHRASE_WEIGHT * _phrase_evidence(text, tokens, lowered, names)
     n = len(tokens) or 1
     return spans, mass / n, evidence / n
+
+
+def _phrase_evidence(text: str, tokens: list, lowered: list[str], names: list[bool]) -> float:
+    """The likelihood ratio's share from phrases a spinner writes as one ("think factories").
+
+    A phrase's words may each look ordinary; only phrases likelier as a
+    spinner's output than as themselves count (the table keeps no others). A
+    phrase is words joined by single spaces, none of them a name.
+    """
+    table, starts = load_phrase_table(), phrase_starts()
+    joined = [a.end + 1 == b.start and text[a.end] == " " for a, b in pairwise(tokens)]
+    total = 0.0
+    for i, glued in enumerate(joined):
+        if not glued or names[i] or names[i + 1] or lowered[i] not in starts:
+            continue
+        phrase = lowered[i] + " " + lowered[i + 1]
+        for end in (i + 2, i + 3):
+            ratio = table.get(phrase)
+            if ratio:
+                total += math.log(1.0 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * ratio)
+            if end >= len(tokens) or not joined[end - 1] or names[end]:
+                break
+            phrase += " " + lowered[end]
+    return total
 
 
 def _full_spans(text: str, model: object, restored: Restoration | None,

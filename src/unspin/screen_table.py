@@ -10,7 +10,10 @@ word like "person"), about half a millisecond per new word.
 ``scripts/build_screen_table.py`` answers both once for the 100,000 most common
 English words and ships the answers; words outside the table, or a table built
 from another lexicon or wordfreq version, fall back to the live lookup, which
-gives the same answers, only slower.
+gives the same answers, only slower. The same script lists the spin ratio of
+every two- or three-word phrase the channel can write whose ratio is above 1
+(``phrase_spin_ratio``); phrases have no live lookup, since a text has too
+many windows to look each up in the lexicon.
 
 >>> likely_original("volition")
 ('will', 3.62)
@@ -32,10 +35,12 @@ from pathlib import Path
 from wordfreq import word_frequency, zipf_frequency
 
 from .lexicon import load_store, restores_from
+from .lexicon.inflect import TAGS, inflect
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
 FAST_MIN_GAP = 1.0
 TABLE_PATH = Path(__file__).parent / "data" / "screen_table.tsv.gz"
+PHRASE_TABLE_PATH = Path(__file__).parent / "data" / "screen_phrases.tsv.gz"
 LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.bin"
 TABLE_WORDS = 100_000
 # Frequency of a word wordfreq does not list (its lists stop near 1e-8).
@@ -129,4 +134,69 @@ def build_table_text(words: list[str]) -> str:
             lines.append(f"{word}\t\t\t{ratio:.4g}")
         else:
             lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}")
+    return "\n".join(lines) + "\n"
+
+
+def spinner_phrases() -> list[str]:
+    """Every two- or three-word form the channel can write: its multiword entries
+    that have originals, and their inflections.
+
+    >>> {"think factory", "think factories", "is simply a"} <= set(spinner_phrases())
+    True
+    """
+    store = load_store()
+    forms: set[str] = set()
+    for phrase in store.words:
+        if phrase.count(" ") not in (1, 2):
+            continue
+        edges = store.inverse(phrase)
+        if not edges:
+            continue
+        forms.add(phrase)
+        for pos in {pos for _, pos, _ in edges}:
+            for tag in TAGS[pos]:
+                forms.update(f for f in inflect(phrase, pos, tag) if f.count(" ") == phrase.count(" "))
+    return sorted(forms)
+
+
+@lru_cache(maxsize=1)
+def load_phrase_table() -> dict[str, float]:
+    """Spin ratios of the channel's phrases that are likelier as a spinner's output than
+    as themselves (ratio above 1), or an empty table when built for other data."""
+    try:
+        with gzip.open(PHRASE_TABLE_PATH, "rt", encoding="utf-8") as f:
+            if f.readline().rstrip("\n") != "# " + table_key():
+                return {}
+            table = {}
+            for line in f:
+                phrase, ratio = line.rstrip("\n").split("\t")
+                table[phrase] = float(ratio)
+            return table
+    except OSError:
+        return {}
+
+
+@lru_cache(maxsize=1)
+def phrase_starts() -> frozenset[str]:
+    """First words of the phrase table's phrases: a cheap test before building a phrase."""
+    return frozenset(phrase.split(" ", 1)[0] for phrase in load_phrase_table())
+
+
+def phrase_spin_ratio(phrase: str) -> float:
+    """:func:`spin_ratio` of a lower-cased two- or three-word phrase the channel can
+    write, when above 1; otherwise 0 (no evidence either way).
+
+    >>> phrase_spin_ratio("is simply a") > 1, phrase_spin_ratio("the cat")
+    (True, 0.0)
+    """
+    return load_phrase_table().get(phrase, 0.0)
+
+
+def build_phrase_table_text() -> str:
+    """The phrase table file's text (a header with the key, then phrase and ratio)."""
+    lines = ["# " + table_key()]
+    for phrase in spinner_phrases():
+        ratio = compute_spin_ratio(phrase)
+        if ratio > 1.0:
+            lines.append(f"{phrase}\t{ratio:.4g}")
     return "\n".join(lines) + "\n"
