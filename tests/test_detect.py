@@ -69,6 +69,19 @@ def test_fast_score_counts_phrases_a_spinner_writes_as_one():
     assert detect("it is, simply a sign", mode="fast").score == pytest.approx(words_only / 5)
 
 
+def test_fast_spans_name_phrases_with_their_originals():
+    text = "Analysts said the think factories were, in the end, simply a front."
+    spans = detect(text, mode="fast").spans
+    phrase = next(s for s in spans if s.text == "think factories")
+    assert phrase.likely_original == "think tanks" and 0.25 < phrase.score < 1
+    # No word span inside a phrase span, and the offsets index the input.
+    assert not any(s is not phrase and s.start < phrase.end and phrase.start < s.end
+                   for s in spans)
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    opening = detect("Think factories were, in the end, simply a front.", mode="fast").spans
+    assert opening[0].text == "Think factories" and opening[0].likely_original == "Think tanks"
+
+
 def test_full_mode_score_is_its_spun_fraction():
     from unspin.lm.fake import FakeModel
 
@@ -211,6 +224,7 @@ def test_screen_table_is_current_and_agrees_with_live_lookup():
 
     from unspin.screen_table import (
         compute_likely_original,
+        compute_phrase_original,
         compute_spin_ratio,
         load_phrase_table,
         load_table,
@@ -227,4 +241,6 @@ def test_screen_table_is_current_and_agrees_with_live_lookup():
     phrases = load_phrase_table()
     assert len(phrases) > 20_000 and "think factories" in phrases
     for phrase in random.Random(7).sample(sorted(phrases), 300):
-        assert phrases[phrase] == compute_spin_ratio(phrase) > 1, phrase
+        ratio, original = phrases[phrase]
+        assert ratio == compute_spin_ratio(phrase) > 1, phrase
+        assert original == compute_phrase_original(phrase), phrase

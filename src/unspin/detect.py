@@ -33,7 +33,7 @@ from .screen_table import (
     phrase_starts,
     spin_ratio,
 )
-from .text import Restoration, is_name, words
+from .text import Restoration, is_name, match_case, words
 
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py; the full mode with the default model and its
@@ -145,7 +145,7 @@ def calibrated(score: float, calibration: tuple[float, float]) -> float:
 def _fast_spans(text: str) -> tuple[list[Span], float, float]:
     """Spans, spun fraction and score of the fast mode (see the module docstring)."""
     tokens = words(text)
-    spans, mass, evidence = [], 0.0, 0.0
+    spans, evidence = [], 0.0
     keep = 1.0 - FAST_SPIN_PRIOR
     lowered = [token.text.lower() for token in tokens]
     names = [is_name(text, token) for token in tokens]
@@ -154,39 +154,58 @@ def _fast_spans(text: str) -> tuple[list[Span], float, float]:
             continue
         evidence += math.log(keep + FAST_SPIN_PRIOR * spin_ratio(word))
         found = likely_original(word)
-        if found is None:
-            continue
-        original, gap = found
-        score = 1.0 - math.exp(-(gap - FAST_MIN_GAP + 0.5))
-        mass += score
-        spans.append(Span(token.start, token.end, token.text, original, score))
-    evidence += FAST_PHRASE_WEIGHT * _phrase_evidence(text, tokens, lowered, names)
+        if found is not None:
+            original, gap = found
+            score = 1.0 - math.exp(-(gap - FAST_MIN_GAP + 0.5))
+            spans.append(Span(token.start, token.end, token.text, original, score))
+    phrases = _phrases(text, tokens, lowered, names)
+    evidence += FAST_PHRASE_WEIGHT * sum(
+        math.log(keep + FAST_SPIN_PRIOR * ratio) for _, _, ratio, _ in phrases)
+    spans = _with_phrase_spans(text, spans, phrases)
     n = len(tokens) or 1
+    mass = sum(s.score * (s.text.count(" ") + 1) for s in spans)
     return spans, mass / n, evidence / n
 
 
-def _phrase_evidence(text: str, tokens: list, lowered: list[str], names: list[bool]) -> float:
-    """The likelihood ratio's share from phrases a spinner writes as one ("think factories").
+def _phrases(text: str, tokens: list, lowered: list[str],
+             names: list[bool]) -> list[tuple[int, int, float, str]]:
+    """(start, end, spin ratio, likely original) of each phrase a spinner writes as one.
 
-    A phrase's words may each look ordinary; only phrases likelier as a
-    spinner's output than as themselves count (the table keeps no others). A
-    phrase is words joined by single spaces, none of them a name.
+    A phrase's words may each look ordinary ("think factories"); only phrases
+    likelier as a spinner's output than as themselves count (the table keeps no
+    others). A phrase is words joined by single spaces, none of them a name.
     """
     table, starts = load_phrase_table(), phrase_starts()
     joined = [a.end + 1 == b.start and text[a.end] == " " for a, b in pairwise(tokens)]
-    total = 0.0
+    found = []
     for i, glued in enumerate(joined):
         if not glued or names[i] or names[i + 1] or lowered[i] not in starts:
             continue
         phrase = lowered[i] + " " + lowered[i + 1]
         for end in (i + 2, i + 3):
-            ratio = table.get(phrase)
-            if ratio:
-                total += math.log(1.0 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * ratio)
+            entry = table.get(phrase)
+            if entry:
+                found.append((tokens[i].start, tokens[end - 1].end, *entry))
             if end >= len(tokens) or not joined[end - 1] or names[end]:
                 break
             phrase += " " + lowered[end]
-    return total
+    return found
+
+
+def _with_phrase_spans(text: str, spans: list[Span],
+                       phrases: list[tuple[int, int, float, str]]) -> list[Span]:
+    """Phrase spans, strongest first where they overlap, in place of the word spans they cover.
+
+    A phrase's score is its probability of being spun at a prior share of one
+    in four: ratio / (ratio + 3).
+    """
+    chosen: list[Span] = []
+    for start, end, ratio, original in sorted(phrases, key=lambda p: -p[2]):
+        if not any(s.start < end and start < s.end for s in chosen):
+            phrase = text[start:end]
+            chosen.append(Span(start, end, phrase, match_case(original, phrase), ratio / (ratio + 3)))
+    kept = [s for s in spans if not any(c.start < s.end and s.start < c.end for c in chosen)]
+    return sorted(kept + chosen, key=lambda s: s.start)
 
 
 def _full_spans(text: str, model: object, restored: Restoration | None,

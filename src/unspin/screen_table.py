@@ -12,8 +12,8 @@ English words and ships the answers; words outside the table, or a table built
 from another lexicon or wordfreq version, fall back to the live lookup, which
 gives the same answers, only slower. The same script lists the spin ratio of
 every two- or three-word phrase the channel can write whose ratio is above 1
-(``phrase_spin_ratio``); phrases have no live lookup, since a text has too
-many windows to look each up in the lexicon.
+(``phrase_spin_ratio``), with its likeliest original; phrases have no live
+lookup, since a text has too many windows to look each up in the lexicon.
 
 >>> likely_original("volition")
 ('will', 3.62)
@@ -159,18 +159,24 @@ def spinner_phrases() -> list[str]:
     return sorted(forms)
 
 
+def phrase_table_key() -> str:
+    """What the phrase table depends on: the word table's key, and its own columns."""
+    return table_key() + " phrase_columns=spin_ratio,original"
+
+
 @lru_cache(maxsize=1)
-def load_phrase_table() -> dict[str, float]:
-    """Spin ratios of the channel's phrases that are likelier as a spinner's output than
-    as themselves (ratio above 1), or an empty table when built for other data."""
+def load_phrase_table() -> dict[str, tuple[float, str]]:
+    """Spin ratio and likeliest original of the channel's phrases that are likelier as
+    a spinner's output than as themselves (ratio above 1), or an empty table when
+    built for other data."""
     try:
         with gzip.open(PHRASE_TABLE_PATH, "rt", encoding="utf-8") as f:
-            if f.readline().rstrip("\n") != "# " + table_key():
+            if f.readline().rstrip("\n") != "# " + phrase_table_key():
                 return {}
             table = {}
             for line in f:
-                phrase, ratio = line.rstrip("\n").split("\t")
-                table[phrase] = float(ratio)
+                phrase, ratio, original = line.rstrip("\n").split("\t")
+                table[phrase] = (float(ratio), original)
             return table
     except OSError:
         return {}
@@ -189,14 +195,29 @@ def phrase_spin_ratio(phrase: str) -> float:
     >>> phrase_spin_ratio("is simply a") > 1, phrase_spin_ratio("the cat")
     (True, 0.0)
     """
-    return load_phrase_table().get(phrase, 0.0)
+    found = load_phrase_table().get(phrase)
+    return found[0] if found else 0.0
+
+
+def compute_phrase_original(phrase: str) -> str:
+    """The original a spinner most likely turned ``phrase`` into: the one with the most
+    probability of being written and then spun into it.
+
+    >>> compute_phrase_original("think factories")
+    'think tanks'
+    """
+    store = load_store()
+    best = max(restores_from(phrase), key=lambda link: (
+        word_frequency(link.word, "en") * link.weight / max(store.out_weight(link.word),
+                                                             link.weight), link.word))
+    return best.word
 
 
 def build_phrase_table_text() -> str:
-    """The phrase table file's text (a header with the key, then phrase and ratio)."""
-    lines = ["# " + table_key()]
+    """The phrase table file's text (a header with the key, then phrase, ratio, original)."""
+    lines = ["# " + phrase_table_key()]
     for phrase in spinner_phrases():
         ratio = compute_spin_ratio(phrase)
         if ratio > 1.0:
-            lines.append(f"{phrase}\t{ratio:.4g}")
+            lines.append(f"{phrase}\t{ratio:.4g}\t{compute_phrase_original(phrase)}")
     return "\n".join(lines) + "\n"
