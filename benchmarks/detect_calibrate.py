@@ -20,8 +20,9 @@ import numpy as np
 
 from unspin.corpora import sample_paragraphs
 from unspin.decode import settings_for
-from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect
+from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect, settings_key
 from unspin.evaluate import auc
+from unspin.lm import load_model
 from unspin.lm.registry import DEFAULT_MODEL
 from unspin.spin import spin
 from unspin.text import words
@@ -69,12 +70,16 @@ def main() -> None:
     parser.add_argument("--rates", default=",".join(map(str, RATES)),
                         help="spin rates of the positives (comma-separated); "
                              "'none' scores clean paragraphs only (false-positive rate)")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help="full mode: the model to decode with (its own calibration)")
     parser.add_argument("--doubt-below", type=float,
                         help="report doubts up to this confidence of keeping (spans only; "
                              "the scores do not change), to study looser span rules")
     args = parser.parse_args()
-    config = (replace(settings_for(DEFAULT_MODEL), doubt_below=args.doubt_below)
+    config = (replace(settings_for(args.model), doubt_below=args.doubt_below)
               if args.doubt_below is not None and args.mode == "full" else None)
+    lm = load_model(args.model) if args.mode == "full" and not args.scores_in else None
+    key = settings_key(args.mode, args.model)
     rates = (() if args.rates == "none"
              else tuple(float(r) for r in args.rates.split(",")))
     predicted, observed, raw = [], [], []
@@ -90,12 +95,12 @@ def main() -> None:
         for pid, text in ([] if saved is not None
                           else sample_paragraphs(corpus, args.split, args.paragraphs)):
             began = time.perf_counter()
-            scores[0.0].append(detect(text, mode=args.mode, config=config).score)
+            scores[0.0].append(detect(text, mode=args.mode, model=lm, config=config).score)
             seconds += time.perf_counter() - began
             n_words += len(words(text))
             for rate in rates:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
-                found = detect(spun.text, mode=args.mode, config=config)
+                found = detect(spun.text, mode=args.mode, model=lm, config=config)
                 scores.setdefault(rate, []).append(found.score)
                 if rate == 0.25:
                     spans[0] += span_overlaps(found.spans, spun.edits)
@@ -108,9 +113,9 @@ def main() -> None:
             f"rate {r}: " + "/".join(f"{q:.4f}" for q in np.quantile(scores[r], [0.1, 0.5, 0.9]))
             for r in scores))
         calibration = (tuple(map(float, args.calibration.split(","))) if args.calibration
-                       else CALIBRATION[args.mode])
+                       else CALIBRATION[key])
         clean_probability = [calibrated(s, calibration) for s in scores[0.0]]
-        threshold = THRESHOLD[args.mode]
+        threshold = THRESHOLD[key]
         flagged = sum(p >= threshold for p in clean_probability)
         print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
             f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in rates) +

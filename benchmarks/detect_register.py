@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from unspin.corpora import _numbered, load_corpus, split
-from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect
+from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect, settings_key
 from unspin.text import words
 
 LICENCES = ["GPL-3", "Apache-2.0", "MPL-2.0", "GFDL-1.3", "Artistic", "CC0-1.0"]
@@ -67,7 +67,7 @@ def main() -> None:
                                             "calibration and threshold; no decoding")
     args = parser.parse_args()
     if args.scores_in:
-        recount(args.scores_in, args.mode)
+        recount(args.scores_in, settings_key(args.mode, args.model))
         return
     rows = []
     print("| mode | register | paragraphs | flagged (default threshold) | mean probability "
@@ -91,8 +91,9 @@ def main() -> None:
             handle.writelines(json.dumps(row) + "\n" for row in rows)
 
 
-def recount(path: str, mode: str) -> None:
-    """Print, per register, how many saved scores the mode's default threshold calls spun."""
+def recount(path: str, key: str) -> None:
+    """Print, per register, how many saved scores the default threshold calls spun
+    (``key``: the mode, or the full mode and model, as ``detect.settings_key``)."""
     by_register: dict[str, list[float]] = {}
     with open(path, encoding="utf-8") as handle:
         for line in handle:
@@ -101,11 +102,11 @@ def recount(path: str, mode: str) -> None:
             # spun fraction, which is its score.
             score = row.get("score", row.get("spun_fraction"))
             by_register.setdefault(row["register"], []).append(
-                calibrated(score, CALIBRATION[mode]))
+                calibrated(score, CALIBRATION[key]))
     for register, probabilities in by_register.items():
-        flagged = sum(p >= THRESHOLD[mode] for p in probabilities)
+        flagged = sum(p >= THRESHOLD[key] for p in probabilities)
         print(f"{register}: {flagged} of {len(probabilities)} called spun at "
-              f"{THRESHOLD[mode]} ({flagged / len(probabilities):.1%}); mean probability "
+              f"{THRESHOLD[key]} ({flagged / len(probabilities):.1%}); mean probability "
               f"{sum(probabilities) / len(probabilities):.3f}, highest {max(probabilities):.3f}")
 
 

@@ -27,7 +27,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from unspin.detect import CALIBRATION, calibrated
+from unspin.detect import CALIBRATION, calibrated, settings_key
 
 
 def main() -> None:
@@ -37,10 +37,11 @@ def main() -> None:
     parser.add_argument("--clean", action="append", default=[])
     parser.add_argument("--clean-share", type=float, default=0.005)
     parser.add_argument("--calibration", help="a,b instead of the packaged ones")
+    parser.add_argument("--model", help="full mode: use this model's packaged calibration")
     parser.add_argument("--threshold", type=float, help="count what this threshold flags")
     args = parser.parse_args()
     calibration = (tuple(map(float, args.calibration.split(","))) if args.calibration
-                   else CALIBRATION[args.mode])
+                   else CALIBRATION[settings_key(args.mode, args.model)])
     if args.threshold is not None:
         count_flagged(args.clean, args.threshold, calibration, args.scores)
         return

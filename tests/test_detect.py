@@ -1,5 +1,6 @@
 import importlib
 import json
+import math
 import subprocess
 import sys
 
@@ -87,6 +88,21 @@ def test_full_mode_score_is_its_spun_fraction():
 
     result = detect(SPUN, mode="full", model=FakeModel())
     assert result.score == result.spun_fraction
+
+
+def test_full_mode_takes_the_models_own_calibration(monkeypatch):
+    from unspin.lm.fake import FakeModel
+
+    detect_module = importlib.import_module("unspin.detect")
+    fake = FakeModel()
+    default = detect(SPUN, mode="full", model=fake)
+    monkeypatch.setitem(detect_module.CALIBRATION, "full:fake", (0.0, -3.0))
+    monkeypatch.setitem(detect_module.THRESHOLD, "full:fake", 0.01)
+    own = detect(SPUN, mode="full", model=fake)
+    assert own.score == default.score
+    assert own.probability == pytest.approx(1 / (1 + math.exp(3.0)))
+    assert own.is_spun  # 0.047 >= the model's own threshold
+    assert detect(SPUN, mode="fast", model=fake).probability == detect(SPUN, mode="fast").probability
 
 
 def test_verdict_uses_the_modes_default_threshold(monkeypatch):

@@ -36,17 +36,20 @@ from .screen_table import (
 from .text import Restoration, is_name, match_case, words
 
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
-# (benchmarks/detect_calibrate.py; the full mode with the default model and its
-# restorer settings). Refit when the scoring changes.
-CALIBRATION = {"fast": (80.91, -4.38), "full": (108.90, -5.90)}
+# (benchmarks/detect_calibrate.py; the full mode with each model's restorer
+# settings: "full" for the default model, "full:<model>" for another). Refit
+# when the scoring changes.
+CALIBRATION = {"fast": (80.91, -4.38), "full": (108.90, -5.90),
+               "full:smollm2": (113.93, -5.32)}
 # Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
 # is calibrated on an even mix of clean and spun paragraphs, but a screener's
 # inputs are mostly clean and a false accusation costs more than a miss, so the
-# full mode's verdict needs a score above every one of 600 clean dev paragraphs.
+# full mode's verdict needs a score above every one of 600 clean dev paragraphs
+# (with each model's own decode and calibration).
 # The fast mode is a screen for sorting: the same rule would put its threshold
 # at 1.00, so it keeps the balanced 0.5 (on dev it flags 6.8 % of clean paragraphs
 # and 96.8 % of those spun at 0.25; 0.91 would flag 0.5 % and 86.5 %).
-THRESHOLD = {"fast": 0.5, "full": 0.67}
+THRESHOLD = {"fast": 0.5, "full": 0.67, "full:smollm2": 0.81}
 # The fast score's share of spun words under the alternative: the likelihood
 # ratio is steepest for light spinning at small values. Dev AUC at rates
 # 0.10 / 0.25 (300 paragraphs per corpus, sotu): 0.899 / 0.990 at 0.01, 0.897 / 0.991 at
@@ -103,14 +106,14 @@ def detect(text: str, *, mode: str = "full", threshold: float | None = None,
     False
 
     ``threshold`` is the probability at which ``is_spun`` turns true; by default
-    the mode's entry in :data:`THRESHOLD`. ``lexicon`` takes user entries
+    the mode's (and in the full mode, the model's) entry in :data:`THRESHOLD`. ``lexicon`` takes user entries
     (``unspin.userlex.load_lexicon``); their matches are reported with score 1
     and count towards the spun fraction.
     ``restoration`` (full mode) is ``restore(text, model=model)`` already made
     without a user lexicon; it is used instead of decoding the text again.
     ``config`` sets the full mode's decoder; by default it is the restorer's, the
-    settings for the model (``decode.settings_for``), with which the calibration
-    was fitted (for the default model).
+    settings for the model (``decode.settings_for``), with which the model's
+    calibration was fitted.
     """
     if mode == "fast":
         spans, fraction, score = _fast_spans(text)
@@ -127,9 +130,23 @@ def detect(text: str, *, mode: str = "full", threshold: float | None = None,
             score += fraction - before
     if mode == "full":
         score = fraction
-    probability = calibrated(score, CALIBRATION[mode])
-    threshold = THRESHOLD[mode] if threshold is None else threshold
+    key = settings_key(mode, model)
+    probability = calibrated(score, CALIBRATION[key])
+    threshold = THRESHOLD[key] if threshold is None else threshold
     return Detection(probability, probability >= threshold, fraction, spans, mode, score)
+
+
+def settings_key(mode: str, model: object = None) -> str:
+    """The key of :data:`CALIBRATION` and :data:`THRESHOLD` for a mode and a model
+    (a registry name, a loaded model, or None for the default): the full mode
+    has its own entry for each model it was calibrated with.
+
+    >>> settings_key("full"), settings_key("full", "smollm2"), settings_key("fast", "smollm2")
+    ('full', 'full:smollm2', 'fast')
+    """
+    name = model if isinstance(model, str) else getattr(model, "name", None)
+    key = f"{mode}:{name}"
+    return key if key in CALIBRATION else mode
 
 
 def calibrated(score: float, calibration: tuple[float, float]) -> float:
