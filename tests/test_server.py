@@ -3,7 +3,9 @@ is used by one request at a time, and time limits free the model. A fake model k
 one test starts the real `unspin serve` with the small SmolLM2 model."""
 
 import asyncio
+import importlib
 import json
+import math
 import os
 import socket
 import subprocess
@@ -61,6 +63,15 @@ def test_detect_equals_the_library(client, mode):
     assert response.status_code == 200
     expected = detect(SPUN, mode=mode, threshold=0.3, model=FAKE).to_dict()
     assert response.json() == {**expected, "text": SPUN}
+
+
+def test_full_detect_uses_the_served_models_calibration(client, monkeypatch):
+    # The served model decoded the text, so its calibration, not the default's, applies.
+    detect_module = importlib.import_module("unspin.detect")
+    monkeypatch.setitem(detect_module.CALIBRATION, "full:fake", (0.0, -3.0))
+    monkeypatch.setitem(detect_module.THRESHOLD, "full:fake", 0.01)
+    data = client.post("/api/detect", json={"text": SPUN}).json()
+    assert data["probability"] == round(1 / (1 + math.exp(3.0)), 4) and data["is_spun"]
 
 
 def test_min_confidence_and_lexicon(client):

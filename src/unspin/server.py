@@ -599,8 +599,10 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         lexicon = entries(fields)
         if fields.mode == "full":
             restored = await decoded(text, None, fields.min_confidence, deadline)
+            # The served model picks the calibration that fits its decode.
             result = await asyncio.to_thread(detect, text, mode="full", lexicon=lexicon,
-                                             threshold=fields.threshold, restoration=restored)
+                                             threshold=fields.threshold, restoration=restored,
+                                             model=queue().model)
         else:
             result = await _within(deadline, _timed_out(timeout_s), detect, text, mode="fast",
                                    threshold=fields.threshold, lexicon=lexicon)
