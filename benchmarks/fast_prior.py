@@ -20,10 +20,11 @@ import math
 import zlib
 
 from unspin.corpora import sample_paragraphs
+from unspin.detect import _gap_score, _phrases
 from unspin.evaluate import auc
-from unspin.screen_table import FAST_MIN_GAP, likely_original, phrase_spin_ratio, spin_ratio
+from unspin.screen_table import likely_original, spin_ratio
 from unspin.spin import spin
-from unspin.text import is_name, phrase_span, words
+from unspin.text import is_name, words
 
 RATES = (0.1, 0.25, 0.4)
 
@@ -31,21 +32,17 @@ RATES = (0.1, 0.25, 0.4)
 def gap_score(word: str) -> float:
     """Session 2's per-word score: 0 without a much more common original."""
     found = likely_original(word)
-    return 0.0 if found is None else 1.0 - math.exp(-(found[1] - FAST_MIN_GAP + 0.5))
+    return 0.0 if found is None else _gap_score(found[1])
 
 
 def mean_over_words(text: str, per_word, phrase_weight: float = 0.0, prior: float = 0.0) -> float:
     tokens = words(text)
-    total = sum(per_word(t.text.lower()) for t in tokens if not is_name(text, t))
+    lowered = [t.text.lower() for t in tokens]
+    names = [is_name(text, t) for t in tokens]
+    total = sum(per_word(word) for word, name in zip(lowered, names, strict=True) if not name)
     if phrase_weight:
-        for i in range(len(tokens) - 1):
-            for n in (2, 3):
-                span = phrase_span(text, tokens, i, n)
-                if span is None:
-                    break
-                ratio = phrase_spin_ratio(text[span[0]:span[1]].lower())
-                if ratio:
-                    total += phrase_weight * math.log(1.0 - prior + prior * ratio)
+        total += phrase_weight * sum(math.log(1.0 - prior + prior * ratio)
+                                     for _, _, ratio, _ in _phrases(text, tokens, lowered, names))
     return total / (len(tokens) or 1)
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from wordfreq import word_frequency, zipf_frequency
 
-from .lexicon import load_store, restores_from
+from .lexicon import Link, load_store, restores_from
 from .lexicon.inflect import TAGS, inflect
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
@@ -70,10 +70,17 @@ def compute_spin_ratio(word: str) -> float:
     links = restores_from(word)
     if not links:
         return 0.0
-    store = load_store()
-    spun = sum(word_frequency(link.word, "en") * link.weight
-               / max(store.out_weight(link.word), link.weight) for link in links)
+    spun = sum(_written_then_spun(link) for link in links)
     return float(f"{spun / max(word_frequency(word, 'en'), FREQUENCY_FLOOR):.4g}")
+
+
+def _written_then_spun(link: Link) -> float:
+    """P(a writer uses the original) x P(the spinner turns it into this word): the
+    original's frequency times the link's share of its out-weight (the decoder's
+    channel term, ``decode._channel``)."""
+    store = load_store()
+    return (word_frequency(link.word, "en") * link.weight
+            / max(store.out_weight(link.word), link.weight))
 
 
 def table_key() -> str:
@@ -206,10 +213,7 @@ def compute_phrase_original(phrase: str) -> str:
     >>> compute_phrase_original("think factories")
     'think tanks'
     """
-    store = load_store()
-    best = max(restores_from(phrase), key=lambda link: (
-        word_frequency(link.word, "en") * link.weight / max(store.out_weight(link.word),
-                                                             link.weight), link.word))
+    best = max(restores_from(phrase), key=lambda link: (_written_then_spun(link), link.word))
     return best.word
 
 
