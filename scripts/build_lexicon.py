@@ -2,8 +2,10 @@
 """Build unspin's channel lexicon from WordNet 3.0 and the MyThes en_US thesaurus.
 
 Sources are Debian's packages ``wordnet-base`` (with ``wordnet-sense-index``)
-and ``mythes-en-us``; nothing else is read, and the output is byte-for-byte
-the same for the same inputs, so the committed artifact can be checked with::
+and ``mythes-en-us``, plus ``wamerican``'s word list for one question only:
+which of WordNet's capitalised lemmas are also ordinary lower-case words. Nothing
+else is read, and the output is byte-for-byte the same for the same inputs, so
+the committed artifact can be checked with::
 
     python scripts/build_lexicon.py --check
 
@@ -30,14 +32,16 @@ from unspin.lexicon.relations import POS_CODES, RELATIONS  # noqa: E402
 
 WORDNET_DIR = Path("/usr/share/wordnet")
 MYTHES_FILE = Path("/usr/share/mythes/th_en_US_v2.dat")
+WORD_LIST = Path("/usr/share/dict/american-english")
 LICENCE_FILES = [
     Path("/usr/share/doc/wordnet-base/copyright"),
     Path("/usr/share/doc/mythes-en-us/copyright"),
+    Path("/usr/share/doc/wamerican/copyright"),
 ]
 OUT = REPO / "src" / "unspin" / "data" / "lexicon.bin"
 LICENCE_OUT = REPO / "src" / "unspin" / "data" / "LEXICON-LICENCES.txt"
 MAGIC = b"UNSPINLX"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 WN_POS = {"n": "n", "v": "v", "a": "a", "s": "a", "r": "r"}
 MYTHES_POS = {"(noun)": "n", "(verb)": "v", "(adj)": "a", "(adv)": "r"}
@@ -58,10 +62,10 @@ FILLER_NEXT = ["a", "an", "the", "not"]
 
 
 def clean_lemma(raw: str) -> str:
-    """WordNet spells spaces as underscores and marks some adjectives '(p)'."""
+    """WordNet spells spaces as underscores and marks some adjectives '(p)'; case is kept."""
     if raw.endswith(")") and "(" in raw:
         raw = raw[: raw.index("(")]
-    return raw.replace("_", " ").strip().lower()
+    return raw.replace("_", " ").strip()
 
 
 def usable(word: str) -> bool:
@@ -69,11 +73,12 @@ def usable(word: str) -> bool:
 
 
 class Synset:
-    __slots__ = ("pos", "words", "pointers")
+    __slots__ = ("pos", "words", "spellings", "pointers")
 
-    def __init__(self, pos: str, words: list[str], pointers: list[tuple[str, str, int, int]]):
+    def __init__(self, pos: str, spellings: list[str], pointers: list[tuple[str, str, int, int]]):
         self.pos = pos
-        self.words = words
+        self.spellings = spellings  # as WordNet writes them ("Aries")
+        self.words = [w.lower() for w in spellings]
         self.pointers = pointers  # (symbol, target key, source word no, target word no)
 
 
@@ -129,6 +134,27 @@ def read_mythes(path: Path):
         i += 1 + int(count)
 
 
+def find_names(synsets: dict[str, Synset], word_list: Path) -> set[str]:
+    """Lemmas that are names ("aries", "new york"), which a spinner leaves alone.
+
+    A name is a lemma WordNet writes only with capitals, one of whose capitalised
+    words the word list has no lower-case spelling of. The word list keeps
+    "or" (Oregon), "it" (information technology) and "us" ordinary words, and
+    "the City" (of London) an ordinary phrase.
+    """
+    lower, capital = set(), {}
+    for synset in synsets.values():
+        for raw in synset.spellings:
+            if raw == raw.lower():
+                lower.add(raw)
+            else:
+                capital.setdefault(raw.lower(), raw)
+    with open(word_list, encoding="utf-8") as handle:
+        ordinary = {w for w in handle.read().split("\n") if w and w == w.lower()}
+    return {lemma for lemma, raw in capital.items() if lemma not in lower
+            and any(part.lower() not in ordinary for part in raw.split() if part != part.lower())}
+
+
 def collect_edges(synsets: dict[str, Synset]):
     """Return {(src, dst, pos): relation} keeping the strongest relation per pair."""
     weight = {name: w for name, w in RELATIONS}
@@ -180,7 +206,7 @@ def add_rules(add) -> None:
                 add(f"{copula} {nxt}", f"{copula} {adverb} {nxt}", "r", "filler")
 
 
-def build(wordnet: Path, mythes: Path) -> bytes:
+def build(wordnet: Path, mythes: Path, word_list: Path) -> bytes:
     synsets = read_wordnet(wordnet)
     edges, add = collect_edges(synsets)
     for head, pos, term, relation in read_mythes(mythes):
@@ -195,11 +221,14 @@ def build(wordnet: Path, mythes: Path) -> bytes:
     sections = {"words": "\n".join(words).encode("utf-8")}
     sections.update(_csr("fwd", rows, len(words), 0, 1))
     sections.update(_csr("inv", sorted(rows, key=lambda r: (r[1], r[0], r[2])), len(words), 1, 0))
+    names = sorted(index[w] for w in find_names(synsets, word_list) if w in index)
+    sections["names"] = struct.pack(f"<{len(names)}i", *names)
     return _pack(sections, {
         "format": "unspin-lexicon", "version": FORMAT_VERSION,
         "words": len(words), "edges": len(rows),
         "relations": [list(r) for r in RELATIONS], "pos": list(POS_CODES),
-        "sources": ["WordNet 3.0 (Debian wordnet-base)", "MyThes en_US v2 (Debian mythes-en-us)"],
+        "sources": ["WordNet 3.0 (Debian wordnet-base)", "MyThes en_US v2 (Debian mythes-en-us)",
+                    "SCOWL word list (Debian wamerican), for names only"],
     })
 
 
@@ -242,11 +271,11 @@ def main() -> int:
                         help="rebuild in memory and compare with the committed artifact")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    for path in (WORDNET_DIR / "data.noun", MYTHES_FILE, *LICENCE_FILES):
+    for path in (WORDNET_DIR / "data.noun", MYTHES_FILE, WORD_LIST, *LICENCE_FILES):
         if not path.exists():
             sys.exit(f"build_lexicon: missing {path}; install the Debian packages "
-                     "wordnet-base wordnet-sense-index mythes-en-us")
-    blob = build(WORDNET_DIR, MYTHES_FILE)
+                     "wordnet-base wordnet-sense-index mythes-en-us wamerican")
+    blob = build(WORDNET_DIR, MYTHES_FILE, WORD_LIST)
     digest = hashlib.sha256(blob).hexdigest()
     if args.check:
         same = args.out.exists() and args.out.read_bytes() == blob

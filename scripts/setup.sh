@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: the browser the web-page tests drive (playwright never downloads one).
-APT_PACKAGES="wordnet-base wordnet-sense-index mythes-en-us build-essential cmake chromium"
+APT_PACKAGES="wordnet-base wordnet-sense-index mythes-en-us wamerican build-essential cmake chromium"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 command -v npm >/dev/null || APT_PACKAGES="$APT_PACKAGES npm"
 missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)

@@ -62,6 +62,20 @@ def test_unknown_and_function_words_have_no_originals():
     assert restores_from("qwertyuiop") == []
 
 
+def test_names_are_never_originals():
+    """A spinner leaves names alone: "Aries" reaches "mortal" through "person",
+    but a spun "mortals" is never restored to it. Words WordNet only capitalises
+    that are also ordinary words stay originals ("or" for Oregon, "it", "us")."""
+    store = load_store()
+    assert spins_to("aries") and "aries" not in originals("mortal")
+    assert "einstein" not in originals("physicist")
+    assert not any(store.is_name(link.word) for link in restores_from("persons"))
+    for word, spun in (("or", "oregon"), ("as", "arsenic"), ("us", "united states")):
+        assert not store.is_name(word)
+        assert word in originals(spun), (word, spun)
+    assert store.is_name("new york") and not store.is_name("the city")
+
+
 def test_inflect_helpers():
     assert inflect("leader", "n", "NNS") == ["leaders"]
     assert ("hold", "v", "VBD") in analyses("held")
@@ -86,8 +100,9 @@ def test_brief_spins_coverage():
 
 
 @pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").exists()
-                    or not Path("/usr/share/mythes/th_en_US_v2.dat").exists(),
-                    reason="needs Debian wordnet-base and mythes-en-us")
+                    or not Path("/usr/share/mythes/th_en_US_v2.dat").exists()
+                    or not Path("/usr/share/dict/american-english").exists(),
+                    reason="needs Debian wordnet-base, mythes-en-us and wamerican")
 def test_build_is_reproducible():
     result = subprocess.run([sys.executable, str(REPO / "scripts/build_lexicon.py"), "--check"],
                             capture_output=True, text=True, timeout=300, check=False)

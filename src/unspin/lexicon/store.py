@@ -11,6 +11,9 @@ lower-case lemmas (multiword lemmas keep their spaces); ``fwd_*`` and ``inv_*``
 are the edges as compressed-sparse-row arrays keyed by the source and by the
 target lemma: ``*_indptr`` (int32, one more than the words), ``*_other`` (int32
 word index of the other end) and ``*_code`` (uint8, ``pos << 4 | relation``).
+``names`` holds the sorted int32 indices of lemmas that are names ("aries",
+"new york"): WordNet writes them only with capitals and ``wamerican``'s word
+list has no lower-case spelling.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 from ..errors import DataMissingError
 
 MAGIC = b"UNSPINLX"
-SUPPORTED_VERSION = 1
+SUPPORTED_VERSION = 2
 
 
 class LexiconStore:
@@ -59,6 +62,7 @@ class LexiconStore:
         self._arrays = {name: np.frombuffer(data, dtype=np.uint8 if name.endswith("code")
                                             else "<i4")
                         for name, data in raw.items() if name != "words"}
+        self._names = frozenset(self._arrays["names"].tolist())
 
     def __contains__(self, lemma: str) -> bool:
         return self.word_id(lemma) is not None
@@ -66,6 +70,15 @@ class LexiconStore:
     def word_id(self, lemma: str) -> int | None:
         i = bisect_left(self.words, lemma)
         return i if i < len(self.words) and self.words[i] == lemma else None
+
+    def is_name(self, lemma: str) -> bool:
+        """Whether ``lemma`` is a name, which a spinner leaves alone.
+
+        >>> store = load_store()
+        >>> store.is_name("aries"), store.is_name("or"), store.is_name("mortal")
+        (True, False, False)
+        """
+        return self.word_id(lemma) in self._names
 
     def forward(self, lemma: str) -> list[tuple[str, str, str]]:
         """What ``lemma`` may be spun into: ``(target, pos, relation)`` triples."""
