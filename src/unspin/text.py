@@ -14,7 +14,8 @@ from itertools import pairwise
 # Letters with inner apostrophes or hyphens ("don't", "well-known"); digits are
 # not words here, so numbers are never candidates for spinning or restoring.
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-SENTENCE_END_RE = re.compile(r"[.!?][\"')\]’”]*\s*$")
+# What may close a sentence after its full stop: quotes and brackets.
+CLOSERS = "\"')]’”"
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,24 @@ def words(text: str) -> list[Token]:
 def starts_sentence(text: str, token: Token) -> bool:
     """Whether ``token`` is the first word of a sentence (so its capital says nothing).
 
+    It is when only space comes before it, when the text before it ends in
+    ``.``, ``!`` or ``?`` (then closing quotes or brackets, then space), or when a
+    blank line ends within the four characters before it.
+
     >>> text = "It rained. Rain fell."
     >>> [starts_sentence(text, t) for t in words(text)]
     [True, False, True, False]
     """
-    before = text[:token.start]
-    return not before.strip() or bool(SENTENCE_END_RE.search(before)) or "\n\n" in before[-4:]
+    # Only the characters just before the token count, so look back from it
+    # instead of searching the whole prefix: that was quadratic in a long text.
+    end = token.start
+    while end and text[end - 1].isspace():
+        end -= 1
+    if not end or "\n\n" in text[max(0, token.start - 4):token.start]:
+        return True
+    while end and text[end - 1] in CLOSERS:
+        end -= 1
+    return bool(end) and text[end - 1] in ".!?"
 
 
 def is_name(text: str, token: Token) -> bool:
