@@ -498,7 +498,7 @@ def _provisional(slots: list[Slot], config: Config) -> list[Slot]:
 
 
 def _right_damage(slot: Slot, config: Config) -> float:
-    """The next word's surprise after the spun slot beyond ``right_surprise``: credit for a change."""
+    """Credit towards changing a slot: the next word's surprise beyond ``right_surprise``."""
     return max(0.0, -slot.right_lm - config.right_surprise)
 
 

@@ -162,7 +162,8 @@ def spinner_phrases() -> list[str]:
         forms.add(phrase)
         for pos in {pos for _, pos, _ in edges}:
             for tag in TAGS[pos]:
-                forms.update(f for f in inflect(phrase, pos, tag) if f.count(" ") == phrase.count(" "))
+                forms.update(f for f in inflect(phrase, pos, tag)
+                             if f.count(" ") == phrase.count(" "))
     return sorted(forms)
 
 
