@@ -92,22 +92,18 @@ def _links(word: str, forward: bool) -> tuple[Link, ...]:
         if link.word != word and (old is None or link.weight > old.weight):
             best[link.word] = link
 
-    # Spinners leave names alone, so a name is never a spun word's original.
-    is_name = store.is_name if not forward else (lambda _: False)
     readings = analyses(word)
     # A lemma that is itself a plural ("terms", "goods") also reads as the plural of
     # its originals: a spun "terms" is more often "prices" than "price".
     plural = not forward and any(pos == "n" and tag == "NNS" for _, pos, tag in readings)
     for other, pos, relation in edges(word):
-        if is_name(other):
-            continue
         keep(Link(other, relation, store.weights[relation], pos))
         if plural and pos == "n":
             for form in inflect(other, "n", "NNS")[:1]:
                 keep(Link(form, relation, store.weights[relation], pos, "NNS"))
     for lemma, pos, tag in readings:
         for other, other_pos, relation in edges(lemma):
-            if other_pos == pos and not is_name(other):
+            if other_pos == pos:
                 for form in inflect(other, pos, tag)[:1]:
                     keep(Link(form, relation, store.weights[relation], pos, tag))
     return tuple(sorted(best.values(), key=lambda link: (-link.weight, link.word)))

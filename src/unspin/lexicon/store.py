@@ -85,8 +85,17 @@ class LexiconStore:
         return self._edges("fwd", lemma)
 
     def inverse(self, lemma: str) -> list[tuple[str, str, str]]:
-        """What ``lemma`` may have been spun from: ``(original, pos, relation)`` triples."""
-        return self._edges("inv", lemma)
+        """What ``lemma`` may have been spun from: ``(original, pos, relation)`` triples.
+
+        Names are left out: a spinner leaves them alone, so none is an original.
+
+        >>> store = load_store()
+        >>> ("as", "n", "synonym") in store.inverse("arsenic")
+        True
+        >>> any(original == "aries" for original, _, _ in store.inverse("mortal"))
+        False
+        """
+        return self._edges("inv", lemma, skip=self._names)
 
     def out_weight(self, word: str) -> float:
         """Sum of the weights of ``word``'s outgoing edges (its lemma's, if inflected).
@@ -111,7 +120,8 @@ class LexiconStore:
         sums = np.add.reduceat(weights[codes], starts) if len(codes) else weights[:0]
         return np.where(np.diff(indptr) > 0, sums, 0.0)
 
-    def _edges(self, prefix: str, lemma: str) -> list[tuple[str, str, str]]:
+    def _edges(self, prefix: str, lemma: str,
+               skip: frozenset[int] = frozenset()) -> list[tuple[str, str, str]]:
         i = self.word_id(lemma)
         if i is None:
             return []
@@ -120,7 +130,7 @@ class LexiconStore:
         others = self._arrays[f"{prefix}_other"][lo:hi].tolist()
         codes = self._arrays[f"{prefix}_code"][lo:hi].tolist()
         return [(self.words[o], self.pos[c >> 4], self.relations[c & 15])
-                for o, c in zip(others, codes, strict=True)]
+                for o, c in zip(others, codes, strict=True) if o not in skip]
 
 
 @lru_cache(maxsize=1)
