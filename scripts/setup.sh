@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES="wordnet-base wordnet-sense-index mythes-en-us wamerican build-essential cmake chromium"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 command -v npm >/dev/null || APT_PACKAGES="$APT_PACKAGES npm"
-missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+# dpkg -s succeeds for a removed package whose config files remain: ask for "installed".
+missing=$(for p in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed$" || echo "$p"; done)
 if [ -n "$missing" ]; then
   echo "setup: installing apt packages: $missing"
   $SUDO apt-get update -qq
