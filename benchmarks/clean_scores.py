@@ -15,6 +15,7 @@ import json
 
 from unspin.corpora import sample_paragraphs
 from unspin.decode import restore
+from unspin.detect import detector_settings
 from unspin.lm import load_model
 
 
@@ -31,7 +32,7 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as out:
         for corpus in args.corpus or ["sotu", "brown"]:
             for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs)[args.skip:]:
-                restored = restore(text, model=lm)  # the detector's decode
+                restored = restore(text, model=lm, config=detector_settings(lm))
                 out.write(json.dumps({
                     "corpus": corpus, "id": pid, "spun_score": restored.spun_score,
                     "edits": [e.to_dict() for e in restored.edits],

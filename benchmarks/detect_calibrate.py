@@ -19,8 +19,14 @@ from dataclasses import replace
 import numpy as np
 
 from unspin.corpora import sample_paragraphs
-from unspin.decode import settings_for
-from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect, settings_key
+from unspin.detect import (
+    CALIBRATION,
+    THRESHOLD,
+    calibrated,
+    detect,
+    detector_settings,
+    settings_key,
+)
 from unspin.evaluate import auc
 from unspin.lm import load_model
 from unspin.lm.registry import DEFAULT_MODEL
@@ -76,7 +82,7 @@ def main() -> None:
                         help="report doubts up to this confidence of keeping (spans only; "
                              "the scores do not change), to study looser span rules")
     args = parser.parse_args()
-    config = (replace(settings_for(args.model), doubt_below=args.doubt_below)
+    config = (replace(detector_settings(args.model), doubt_below=args.doubt_below)
               if args.doubt_below is not None and args.mode == "full" else None)
     lm = load_model(args.model) if args.mode == "full" and not args.scores_in else None
     key = settings_key(args.mode, args.model)

@@ -22,6 +22,7 @@ from detect_calibrate import span_overlaps
 
 from unspin import decode
 from unspin.corpora import sample_paragraphs
+from unspin.detect import detector_settings
 from unspin.lm import load_model
 from unspin.spin import spin
 
@@ -127,7 +128,7 @@ def main() -> None:
     lm = load_model(args.model) if args.model else load_model()
     # The detector's settings, first pass only: a later pass decodes the restored
     # text, whose offsets are not the input's, so its slots are not recorded here.
-    config = replace(decode.settings_for(lm.name), passes=1)
+    config = replace(detector_settings(lm), passes=1)
     with open(args.out, "w", encoding="utf-8") as out:
         for corpus in ("sotu", "brown"):
             for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs):

@@ -179,6 +179,26 @@ def test_full_mode_takes_decoder_settings():
     assert loose.spun_fraction == strict.spun_fraction  # doubts are reported, not scored
 
 
+def test_full_mode_decodes_with_the_settings_it_was_fitted_with(monkeypatch):
+    """The restorer's defaults may move on; the full mode's calibration was fitted
+    with detector_settings, so that is what it decodes with unless told otherwise."""
+    from dataclasses import replace
+
+    from unspin import decode
+    from unspin.detect import FITTED_WITH, detector_settings
+    from unspin.lm.fake import FakeModel
+
+    seen = []
+    real_restore = decode.restore
+    monkeypatch.setattr(decode, "restore",
+                        lambda text, **kw: seen.append(kw["config"]) or real_restore(text, **kw))
+    fake = FakeModel()
+    detect(SPUN, model=fake)
+    assert seen == [detector_settings(fake)]
+    assert seen[0] == replace(decode.settings_for(fake.name), **FITTED_WITH)
+    assert detector_settings("gemma3").right_context == FITTED_WITH["right_context"]
+
+
 LEXICON = __import__("pathlib").Path(__file__).parent / "data" / "pps_lexicon.csv"
 
 

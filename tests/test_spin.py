@@ -70,3 +70,11 @@ def test_rate_zero_changes_nothing():
 def test_alignment_property(text, seed):
     out = spin(text, 0.5, seed=seed)
     assert apply_edits(out.text, out.edits) == text
+
+
+def test_ordinals_stay():
+    text = "The talks on the 30th and the 22nd will be held in the 3rd hall. " * 3
+    for seed in range(20):
+        out = spin(text, 0.6, seed=seed)
+        assert out.text.count("30th ") == 3 and out.text.count("22nd ") == 3, out.text
+        assert out.text.count("3rd ") == 3, out.text

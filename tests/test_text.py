@@ -26,3 +26,12 @@ def test_names_and_sentence_starts():
     starts = [t.text for t in words(text) if starts_sentence(text, t)]
     assert starts == ["He", "Then", "Rain", "Now"]
     assert [t.text for t in words(text) if is_name(text, t)] == ["Go", "Smith", "Paris", "May"]
+
+
+def test_letters_glued_to_digits_are_not_words():
+    """An ordinal's suffix is not a word: read alone, the "th" of "30th" is
+    Thursday (or thorium), and the simulator wrote "30thursday"."""
+    text = "On the 30th, the 2nd-rate mp3 player and the B52s played COVID-19 songs."
+    assert [t.text for t in words(text)] == [
+        "On", "the", "the", "rate", "player", "and", "the", "played", "COVID", "songs"]
+    assert [t.text for t in words("naïve_café don't")] == ["naïve", "café", "don't"]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from slot_signatures import paragraphs
 
 from unspin.decode import restore
-from unspin.detect import detect
+from unspin.detect import detect, detector_settings
 from unspin.lm import load_model
 
 if __name__ == "__main__":
@@ -28,7 +28,7 @@ if __name__ == "__main__":
     for key, text in sorted(paragraphs().items()):
         if key not in keys:
             continue
-        restored = restore(text, model=lm)
+        restored = restore(text, model=lm, config=detector_settings(lm))
         found = detect(text, model=lm, restoration=restored)
         results[key] = {"score": found.score, "probability": found.probability,
                         "edits": [(e.spun, e.original) for e in restored.edits]}

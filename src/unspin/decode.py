@@ -74,7 +74,13 @@ class Config:
       +2 points restored at the same false-change rate.
     * ``reach`` (3 words): a later pass revisits only words this close to an
       earlier edit (0: every word); further away the context barely changed.
-    * ``right_context`` (2 words): how far right an option is scored.
+    * ``right_context`` (6 words): how far right an option is scored. The word
+      after a spun word often fits the original better than the spun word, and
+      a few words further on the damage is plainer still ("talks successful
+      Moscow, arsenic helium said"). Dev (15 paragraphs per corpus, rate 0.25,
+      sotu / brown): 2 words restored 49.4 / 49.3 % and changed 0.55 / 0.66 % of
+      clean words; 6 words 54.6 / 49.6 % and 0.41 / 0.41 %, at two thirds of
+      the speed (4 words: 54.0 / 50.9 %, but 0.99 % changed on brown).
     * ``joint_options`` (2): readings of a spun-looking next word tried with each option.
     * ``extra_token_penalty`` (3.0 nats): in the cheap pass only an option's first
       token is scored; each further token of it costs this much, so long rare
@@ -97,7 +103,7 @@ class Config:
     right_surprise: float = 6.0
     passes: int = 2
     reach: int = 3
-    right_context: int = 2
+    right_context: int = 6
     joint_options: int = 2
     extra_token_penalty: float = 3.0
     temperature: float = 1.0
@@ -108,7 +114,7 @@ class Config:
 # The decoder as it was before the second pass and the right-surprise credit
 # (session 3): SmolLM2 keeps it.
 ONE_PASS: dict = {"channel_weight": 1.25, "passes": 1, "right_surprise": math.inf,
-                  "doubt_below": 0.98}
+                  "doubt_below": 0.98, "right_context": 2}
 # Where a model's best settings on dev differ from Config's defaults (Gemma 3's).
 # With the second pass and channel weight 1.1, SmolLM2 changed 0.96 % / 1.66 % of
 # clean dev words (sotu / brown) and its confident edits were right 92 % / 88 % of

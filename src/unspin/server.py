@@ -57,7 +57,7 @@ from starlette.requests import ClientDisconnect
 
 from . import __version__
 from .decode import Config, restore, settings_for, with_lexicon
-from .detect import detect
+from .detect import detect, detector_settings
 from .errors import InputError, StoppedError
 from .text import Restoration, words
 
@@ -598,7 +598,8 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         fields, text = await read(request, DetectRequest, deadline)
         lexicon = entries(fields)
         if fields.mode == "full":
-            restored = await decoded(text, None, fields.min_confidence, deadline)
+            restored = await decoded(text, detector_settings(queue().model),
+                                     fields.min_confidence, deadline)
             # The served model picks the calibration that fits its decode.
             result = await asyncio.to_thread(detect, text, mode="full", lexicon=lexicon,
                                              threshold=fields.threshold, restoration=restored,

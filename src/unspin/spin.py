@@ -13,17 +13,9 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import Link, spins_to
+from .lexicon.kept import WH_WORDS, never_spun
 from .text import Edit, Token, is_name, match_case, phrase_span, words
 
-# Function words a spinner leaves alone: they have no thesaurus entry worth the
-# name, or a spinner's stop list keeps them. Short words that do have entries
-# ("as", "he", "in", "on", "will", "or") stay spinnable, as in real spun text.
-KEEP = frozenset("""
-a an the of and to that this these those it its is was are were been being am for
-with by from not no but if then than so such there their they them we our us you
-your i me my mine his her hers him she who whom whose which what when where why how
-do does did has have had would could should shall might must s t ll d ve re
-""".split())
 # Spinnable function words change less often than content words.
 FUNCTION_WORDS = frozenset("""
 as he in on at or be will can may up out about over all more most even still just
@@ -104,7 +96,8 @@ def _eligible(text: str, tokens: list[Token]) -> list[tuple[int, int, float, lis
 
 def _protected(text: str, token: Token) -> bool:
     word = token.text
-    return word.lower() in KEEP or len(word) < 2 or is_name(text, token)
+    lowered = word.lower()
+    return never_spun(lowered) or lowered in WH_WORDS or is_name(text, token)
 
 
 def _phrase(text: str, tokens: list[Token], i: int, n: int) -> str | None:

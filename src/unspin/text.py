@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 # Letters with inner apostrophes or hyphens ("don't", "well-known"); digits are
-# not words here, so numbers are never candidates for spinning or restoring.
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# not words here, so numbers are never candidates for spinning or restoring. Nor
+# are letters glued to digits ("30th", "mp3", "B52"): read alone, the "th" of
+# "30th" is Thursday, and the spinner wrote "30thursday". The atomic group keeps
+# the engine from backing off to a shorter run of letters before a digit.
+WORD_RE = re.compile(r"(?<![^\W_])(?>[^\W\d_]+(?:['’\-][^\W\d_]+)*)(?!\d)")
 # What may close a sentence after its full stop: quotes and brackets.
 CLOSERS = "\"')]’”"
 
@@ -34,6 +37,8 @@ def words(text: str) -> list[Token]:
     ['Xi', 'will', 'hold', 'talks', 'in', 'Moscow', 'he', 'said']
     >>> words("42 + 7")
     []
+    >>> [t.text for t in words("the 30th of May, mp3s, COVID-19")]
+    ['the', 'of', 'May', 'COVID']
     """
     return [Token(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
 

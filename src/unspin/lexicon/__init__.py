@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .inflect import analyses, inflect
+from .kept import never_spun
 from .store import load_store
 
 __all__ = ["Link", "entry", "load_store", "restores_from", "spins_to"]
@@ -59,12 +60,15 @@ def restores_from(word: str) -> list[Link]:
 
     Names are never originals: a spinner leaves them alone, so a spun "mortals"
     is not "Aries" (a person born under the sign) even though the lexicon
-    spins one into the other.
+    spins one into the other. Nor are the function words and letters a spinner
+    keeps (``kept.never_spun``): a spun "birth" is not "have", "eleven" not "I".
 
     >>> "think tank" in {link.word for link in restores_from("think factory")}
     True
     >>> "aries" in {link.word for link in restores_from("mortal")}
     False
+    >>> {"have", "had"} & {link.word for link in restores_from("birthed")}
+    set()
     >>> restores_from("zzyzx")
     []
     """
@@ -89,6 +93,8 @@ def _links(word: str, forward: bool) -> tuple[Link, ...]:
 
     def keep(link: Link) -> None:
         old = best.get(link.word)
+        if not forward and never_spun(link.word):
+            return
         if link.word != word and (old is None or link.weight > old.weight):
             best[link.word] = link
 
