@@ -154,13 +154,14 @@ def test_full_mode_uses_the_model():
     assert {s.likely_original for s in spun.spans} >= {"will", "he"}
 
 
-def test_full_mode_decodes_with_the_restorers_settings():
+def test_full_mode_reports_its_decode():
     from unspin.decode import restore
+    from unspin.detect import detector_settings
     from unspin.lm.fake import FakeModel
 
     fake = FakeModel()
     found = detect(SPUN, model=fake)
-    restored = restore(SPUN, model=fake)
+    restored = restore(SPUN, model=fake, config=detector_settings(fake))
     assert found.spun_fraction == restored.spun_score
     assert [s.start for s in found.spans] == sorted(
         e.start for e in restored.edits + restored.doubts)
