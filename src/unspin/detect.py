@@ -62,7 +62,7 @@ FAST_PHRASE_WEIGHT = 2.0
 
 
 # The full mode's calibration and thresholds were fitted on the restorer's
-# decodes with two words of right context. The restorer now reads four (session
+# decodes with two words of right context. The restorer now reads six (session
 # 8: more spun words restored on dev at the same false-change rate), but
 # refitting the full mode takes hours of decoding, so it keeps what it was fitted
 # with.
@@ -77,8 +77,7 @@ def detector_settings(model: object = None) -> Config:
     >>> detector_settings("gemma3").right_context, detector_settings("smollm2").passes
     (2, 1)
     """
-    name = model if isinstance(model, str) else getattr(model, "name", None)
-    return replace(settings_for(name), **FITTED_WITH)
+    return replace(settings_for(_model_name(model)), **FITTED_WITH)
 
 
 @dataclass(frozen=True)
@@ -164,9 +163,13 @@ def settings_key(mode: str, model: object = None) -> str:
     >>> settings_key("full"), settings_key("full", "smollm2"), settings_key("fast", "smollm2")
     ('full', 'full:smollm2', 'fast')
     """
-    name = model if isinstance(model, str) else getattr(model, "name", None)
-    key = f"{mode}:{name}"
+    key = f"{mode}:{_model_name(model)}"
     return key if key in CALIBRATION else mode
+
+
+def _model_name(model: object) -> str | None:
+    """A registry name for a name, a loaded model, or None."""
+    return model if isinstance(model, str) else getattr(model, "name", None)
 
 
 def calibrated(score: float, calibration: tuple[float, float]) -> float:
