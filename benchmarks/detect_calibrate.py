@@ -17,6 +17,7 @@ import zlib
 from dataclasses import replace
 
 import numpy as np
+from tune import parse_settings
 
 from unspin.corpora import sample_paragraphs
 from unspin.detect import (
@@ -81,9 +82,15 @@ def main() -> None:
     parser.add_argument("--doubt-below", type=float,
                         help="report doubts up to this confidence of keeping (spans only; "
                              "the scores do not change), to study looser span rules")
+    parser.add_argument("--set", default="",
+                        help="full mode: decoder settings to change, e.g. right_context=6 "
+                             "(an experiment: the packaged calibration was fitted without)")
     args = parser.parse_args()
-    config = (replace(detector_settings(args.model), doubt_below=args.doubt_below)
-              if args.doubt_below is not None and args.mode == "full" else None)
+    changes = parse_settings(args.set)
+    if args.doubt_below is not None:
+        changes["doubt_below"] = args.doubt_below
+    config = (replace(detector_settings(args.model), **changes)
+              if changes and args.mode == "full" else None)
     lm = load_model(args.model) if args.mode == "full" and not args.scores_in else None
     key = settings_key(args.mode, args.model)
     rates = (() if args.rates == "none"

@@ -2,6 +2,11 @@
 alone, given a wrong original, or restored.
 
 Run: .venv/bin/python benchmarks/diagnose.py --paragraphs 10 [--corpus brown] [--model smollm2]
+
+With ``--stages`` each spun span left alone or given a wrong original is also
+traced through the decoder's first pass: was the original cut by the cheap
+pass (``max_options``), was the word never rescored (``gate_margin``), or did
+the rescoring choose another reading (and by how many nats).
 """
 
 from __future__ import annotations
@@ -25,10 +30,16 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=40)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--rate", type=float, default=0.25)
+    parser.add_argument("--stages", action="store_true",
+                        help="trace lost spans through the decoder's first pass")
     args = parser.parse_args()
     lm = load_model(args.model)
     stages = collections.Counter()
     examples = collections.defaultdict(list)
+    first_pass: dict = {}
+    if args.stages:
+        _trace_first_pass(first_pass)
+    why = collections.Counter()
     for pid, text in sample_paragraphs(args.corpus, "dev", args.paragraphs):
         out = spin(text, args.rate, seed=zlib.crc32(f"{pid}:tune".encode()))
         result = decode.restore(out.text, model=lm)
@@ -46,13 +57,73 @@ def main() -> None:
             else:
                 stage = "left alone"
             stages[stage] += 1
+            if args.stages and stage in ("left alone", "wrong original"):
+                why[(stage, _first_pass_stage(first_pass, out.text, edit.start, edit.end,
+                                              orig, stage))] += 1
             got = fixes.get((edit.start, edit.end))
             examples[stage].append(f"{edit.spun} <- {orig} (got {got})")
     total = sum(stages.values())
     for stage, n in stages.most_common():
         print(f"{stage:16} {n:5} {n / total:.1%}")
+    for (stage, reason), n in sorted(why.items(), key=lambda item: -item[1]):
+        print(f"  {stage:16} {reason:38} {n:5} {n / total:.1%}")
     for stage in ("left alone", "wrong original"):
         print(f"\n{stage}:", "; ".join(examples[stage][:args.show]))
+
+
+def _trace_first_pass(log: dict) -> None:
+    """Record, for every slot the first pass saw, its options after the cheap pass and its fate.
+
+    Keys are (sentence, start, end); a later pass decodes a different sentence
+    (the edits are in it), so the first record of a key is the first pass's.
+    """
+    real_decide = decode._decide
+
+    def decide(sentence, tokens, slots, lm, config):
+        chosen = real_decide(sentence, tokens, slots, lm, config)
+        for slot in slots:
+            key = (sentence, slot.start, slot.end)
+            if key in log:
+                continue
+            live = (decode._gain(slot, config) + decode._right_damage(slot, config)
+                    > -config.gate_margin)
+            won = chosen.get(slot)
+            log[key] = {"options": [o.text for o in slot.options if not o.keep],
+                        "live": live, "chosen": won and (won[0].keep, won[0].text),
+                        "ranked": won and [(o.text, o.keep, c) for o, c in won[2]],
+                        "rival_won": any(s is not slot and s.start < slot.end
+                                         and slot.start < s.end and not c[0].keep
+                                         for s, c in chosen.items())}
+        return chosen
+
+    decode._decide = decide
+
+
+def _first_pass_stage(log: dict, text: str, start: int, end: int, original: str,
+                      stage: str) -> str:
+    """Why the first pass did not restore ``text[start:end]`` to ``original``."""
+    for a, b in (piece for span in decode.sentences(text) for piece in decode._pieces(text, *span)):
+        if a <= start and end <= b:
+            record = log.get((text[a:b], start - a, end - a))
+            break
+    else:
+        return "outside every sentence"
+    if record is None:
+        return "no slot for this span"
+    if original not in record["options"]:
+        return "original cut by the cheap pass"
+    if not record["live"]:
+        return "never rescored (gate)"
+    if record["rival_won"]:
+        return "an overlapping slot changed"
+    if record["chosen"] is None:
+        return "decided as part of another slot"
+    keep, _ = record["chosen"]
+    if keep:
+        return "rescored, keeping won"
+    if stage == "left alone":
+        return "rescored, a change under min_confidence"
+    return "rescored, another original won"
 
 
 if __name__ == "__main__":

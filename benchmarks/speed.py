@@ -1,6 +1,6 @@
 """Restore speed on a ~1,000-word spun article, model load included, and where time goes.
 
-Run: .venv/bin/python benchmarks/speed.py [--model smollm2] [--words 1000]
+Run: .venv/bin/python benchmarks/speed.py [--model smollm2] [--words 1000] [--set KEY=V,...]
 
 Uses test-split SOTU paragraphs spun at rate 0.25. Run it on an otherwise idle
 machine: llama.cpp's threads spin-wait, and a busy core slows it many times.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from tune import parse_settings
+
 from unspin.corpora import sample_paragraphs
 from unspin.spin import spin
 from unspin.text import words
@@ -20,6 +22,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="smollm2")
     parser.add_argument("--words", type=int, default=1000)
+    parser.add_argument("--set", default="",
+                        help="decoder settings to change from the model's, e.g. joint_options=1")
     args = parser.parse_args()
     chunks, n = [], 0
     for _, text in sample_paragraphs("sotu", "test", 200):
@@ -29,13 +33,16 @@ def main() -> None:
             break
     spun = spin("\n\n".join(chunks), 0.25, seed=1).text
     began = time.perf_counter()
-    from unspin.decode import restore
+    from dataclasses import replace
+
+    from unspin.decode import restore, settings_for
     from unspin.lm import load_model
 
     lm = load_model(args.model)
     loaded = time.perf_counter()
     timed = _TimedModel(lm)
-    result = restore(spun, model=timed)
+    changes = parse_settings(args.set)
+    result = restore(spun, model=timed, config=replace(settings_for(args.model), **changes))
     done = time.perf_counter()
     total = done - began
     print(f"| {args.model} | {n} | {total:.1f} s | {n / total:.0f} | {loaded - began:.2f} s | "

@@ -50,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     lm = load_model(args.model)
     data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
-    base = dict(_setting(item) for item in args.base.split(",") if item)
+    base = parse_settings(args.base)
     if not args.skip_base:
         print(f"base {args.base or 'defaults'}:", run(start(args.model, base), data, lm, args.rate),
               flush=True)
@@ -64,6 +64,11 @@ def main() -> None:
 def start(model: str, changes: dict) -> Config:
     """The model's own settings (decode.settings_for) with ``changes``."""
     return replace(settings_for(model), **changes)
+
+
+def parse_settings(text: str) -> dict:
+    """Config changes from "key=value,key=value" (--base here, --set in other benchmarks)."""
+    return dict(_setting(item) for item in text.split(",") if item)
 
 
 def _setting(item: str) -> tuple[str, int | float]:

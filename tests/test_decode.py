@@ -198,3 +198,14 @@ def test_full_detection_spans_include_doubts():
     starts = [s.start for s in found.spans]
     assert starts == sorted(starts)
     assert set(starts) == {e.start for e in restored.edits + restored.doubts}
+
+
+def test_progress_reports_each_sentence_and_ends_at_the_length():
+    text = "Xi volition hold talks.  A deliberation vessel warned.\n\nThe cat sat.  "
+    calls = []
+    restore(text, model=FAKE, progress=lambda done, total: calls.append((done, total)))
+    done = [d for d, _ in calls]
+    assert len(calls) == 4  # three sentences, then the trailing space
+    assert all(total == len(text) for _, total in calls)
+    assert done == sorted(done) and done[-1] == len(text)
+    assert text[:done[0]].endswith("talks.")

@@ -166,7 +166,8 @@ class Slot:
 
 def restore(text: str, *, model: object = None, config: Config | None = None,
             lexicon: list | None = None,
-            should_stop: Callable[[], bool] | None = None) -> Restoration:
+            should_stop: Callable[[], bool] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Restoration:
     """Restore the original wording of spun ``text``; every change is an edit.
 
     ``model`` is a model name ("gemma3", "smollm2") or a loaded model; None
@@ -176,6 +177,8 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     that original wins over the decoder's choice. ``should_stop`` is asked
     before each sentence; when it answers True the decoder raises
     :class:`~unspin.errors.StoppedError` (a server's time limit uses it).
+    ``progress`` is called after each sentence with how many characters of
+    ``text`` are decoded and how many there are (the CLI's progress line).
 
     >>> r = restore("Xi volition hold talks in Moscow.")
     >>> r.text
@@ -201,6 +204,10 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
         edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
         doubts += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_doubts]
         spun_mass += mass
+        if progress is not None:
+            progress(end, len(text))
+    if progress is not None and (not spans or spans[-1][1] < len(text)):
+        progress(len(text), len(text))
     n_words = len(words(text))
     restored = Restoration(apply_edits(text, edits), edits,
                            spun_mass / n_words if n_words else 0.0, doubts)

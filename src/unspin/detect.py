@@ -22,6 +22,7 @@ Scores become probabilities through a logistic curve fitted on the dev split
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -65,7 +66,8 @@ FAST_PHRASE_WEIGHT = 2.0
 # decodes with two words of right context. The restorer now reads six (session
 # 8: more spun words restored on dev at the same false-change rate), but
 # refitting the full mode takes hours of decoding, so it keeps what it was fitted
-# with.
+# with. On dev, six words would not lift its span recall much (session 9: 0.84 /
+# 0.80 against 0.83 / 0.77 at precision 0.90, BENCHMARKS.md).
 FITTED_WITH = {"right_context": 2}
 
 
@@ -115,7 +117,8 @@ class Detection:
 
 def detect(text: str, *, mode: str = "full", threshold: float | None = None,
            model: object = None, lexicon: list | None = None,
-           restoration: Restoration | None = None, config: Config | None = None) -> Detection:
+           restoration: Restoration | None = None, config: Config | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Detection:
     """Judge whether ``text`` was spun, and point at the words that say so.
 
     >>> d = detect("Xi volition hold talks successful Moscow, arsenic helium said.", mode="fast")
@@ -132,12 +135,13 @@ def detect(text: str, *, mode: str = "full", threshold: float | None = None,
     config=detector_settings(model))`` already made without a user lexicon; it
     is used instead of decoding the text again. ``config`` sets the full mode's
     decoder; by default :func:`detector_settings`, with which the model's
-    calibration was fitted.
+    calibration was fitted. ``progress`` (full mode) is passed on to
+    :func:`~unspin.decode.restore`.
     """
     if mode == "fast":
         spans, fraction, score = _fast_spans(text)
     elif mode == "full":
-        spans, fraction = _full_spans(text, model, restoration, config)
+        spans, fraction = _full_spans(text, model, restoration, config, progress)
     else:
         raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}")
     if lexicon:
@@ -261,11 +265,13 @@ def _with_phrase_spans(text: str, spans: list[Span],
 
 
 def _full_spans(text: str, model: object, restored: Restoration | None,
-                config: Config | None) -> tuple[list[Span], float]:
+                config: Config | None,
+                progress: Callable[[int, int], None] | None = None) -> tuple[list[Span], float]:
     if restored is None:
         from .decode import restore
 
-        restored = restore(text, model=model, config=config or detector_settings(model))
+        restored = restore(text, model=model, config=config or detector_settings(model),
+                           progress=progress)
     # Doubts are words the restorer left alone but thinks may be spun: a screener
     # wants to look at them even where the original is too uncertain to put in.
     spans = [Span(e.start, e.end, e.spun, e.original, e.confidence)
