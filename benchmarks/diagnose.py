@@ -6,7 +6,7 @@ Run: .venv/bin/python benchmarks/diagnose.py --paragraphs 10 [--corpus brown] [-
 With ``--stages`` each spun span left alone or given a wrong original is also
 traced through the decoder's first pass: was the original cut by the cheap
 pass (``max_options``), was the word never rescored (``gate_margin``), or did
-the rescoring choose another reading (and by how many nats).
+the rescoring choose another reading.
 """
 
 from __future__ import annotations
@@ -89,8 +89,7 @@ def _trace_first_pass(log: dict) -> None:
                     > -config.gate_margin)
             won = chosen.get(slot)
             log[key] = {"options": [o.text for o in slot.options if not o.keep],
-                        "live": live, "chosen": won and (won[0].keep, won[0].text),
-                        "ranked": won and [(o.text, o.keep, c) for o, c in won[2]],
+                        "live": live, "kept": won and won[0].keep,
                         "rival_won": any(s is not slot and s.start < slot.end
                                          and slot.start < s.end and not c[0].keep
                                          for s, c in chosen.items())}
@@ -102,7 +101,7 @@ def _trace_first_pass(log: dict) -> None:
 def _first_pass_stage(log: dict, text: str, start: int, end: int, original: str,
                       stage: str) -> str:
     """Why the first pass did not restore ``text[start:end]`` to ``original``."""
-    for a, b in (piece for span in decode.sentences(text) for piece in decode._pieces(text, *span)):
+    for a, b in decode.sentence_pieces(text):
         if a <= start and end <= b:
             record = log.get((text[a:b], start - a, end - a))
             break
@@ -116,10 +115,9 @@ def _first_pass_stage(log: dict, text: str, start: int, end: int, original: str,
         return "never rescored (gate)"
     if record["rival_won"]:
         return "an overlapping slot changed"
-    if record["chosen"] is None:
+    if record["kept"] is None:
         return "decided as part of another slot"
-    keep, _ = record["chosen"]
-    if keep:
+    if record["kept"]:
         return "rescored, keeping won"
     if stage == "left alone":
         return "rescored, a change under min_confidence"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from tune import parse_settings
+from tune import parse_settings, start
 
 from unspin.corpora import sample_paragraphs
 from unspin.spin import spin
@@ -33,16 +33,13 @@ def main() -> None:
             break
     spun = spin("\n\n".join(chunks), 0.25, seed=1).text
     began = time.perf_counter()
-    from dataclasses import replace
-
-    from unspin.decode import restore, settings_for
+    from unspin.decode import restore
     from unspin.lm import load_model
 
     lm = load_model(args.model)
     loaded = time.perf_counter()
     timed = _TimedModel(lm)
-    changes = parse_settings(args.set)
-    result = restore(spun, model=timed, config=replace(settings_for(args.model), **changes))
+    result = restore(spun, model=timed, config=start(args.model, parse_settings(args.set)))
     done = time.perf_counter()
     total = done - began
     print(f"| {args.model} | {n} | {total:.1f} s | {n / total:.0f} | {loaded - began:.2f} s | "

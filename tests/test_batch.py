@@ -222,3 +222,20 @@ def test_progress_line_shows_eta_and_rate():
     progress.update(25, 5000)
     line = progress.render(10.0)
     assert "25/100 records (25%)" in line and "ETA 0:00:30" in line and "500 words/s" in line
+
+
+def test_progress_line_counts_up_and_wipes_itself():
+    import io
+
+    from unspin.batch import ProgressLine
+
+    out = io.StringIO()
+    line = ProgressLine("restoring", stream=out, enabled=True)
+    line(25, 100)
+    assert out.getvalue().startswith("\rrestoring: 25%") and "left" in out.getvalue()
+    line(100, 100)
+    shown = out.getvalue().split("\r")
+    assert shown[-1] == "" and shown[-2].strip() == ""  # the last line written is blank
+    quiet = io.StringIO()
+    ProgressLine("restoring", stream=quiet, enabled=False)(50, 100)
+    assert quiet.getvalue() == ""

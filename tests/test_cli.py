@@ -48,20 +48,3 @@ def test_bad_input_gives_a_message_and_exit_2(args, stdin, message):
 def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help and "Example:" in command.help, name
-
-
-def test_progress_line_counts_up_and_wipes_itself():
-    import io
-
-    from unspin.cli import ProgressLine
-
-    out = io.StringIO()
-    line = ProgressLine("restoring", stream=out, enabled=True)
-    line(25, 100)
-    assert out.getvalue().startswith("\rrestoring: 25%") and "left" in out.getvalue()
-    line(100, 100)
-    shown = out.getvalue().split("\r")
-    assert shown[-1] == "" and shown[-2].strip() == ""  # the last line written is blank
-    quiet = io.StringIO()
-    ProgressLine("restoring", stream=quiet, enabled=False)(50, 100)
-    assert quiet.getvalue() == ""

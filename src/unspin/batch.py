@@ -435,6 +435,42 @@ class Progress:
             self.stream.write("\n")
 
 
+class ProgressLine:
+    """A decode's progress on stderr ("restoring: 40%, 0:01:12 left"); silent off a terminal.
+
+    Call it with the characters done and the total; at the end the line is wiped,
+    so the result printed after it starts on a clean line.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> line = ProgressLine("restoring", stream=out, enabled=True)
+    >>> line(50, 100)
+    >>> out.getvalue().startswith("\\rrestoring: 50%")
+    True
+    """
+
+    def __init__(self, label: str, stream=None, enabled: bool | None = None):
+        self.label, self.stream = label, stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.started, self.shown, self.width = time.monotonic(), -1.0, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (done < total and now - self.shown < 0.5):
+            return
+        self.shown = now
+        if done >= total:
+            self.stream.write("\r" + " " * self.width + "\r")
+        else:
+            share, elapsed = done / total, now - self.started
+            left = elapsed / share - elapsed if share else None
+            line = (f"{self.label}: {int(share * 100)}%"  # floor: 100% only when done
+                    + (f", {_clock(left)} left" if left is not None else ""))
+            self.stream.write("\r" + line.ljust(self.width))
+            self.width = max(self.width, len(line))
+        self.stream.flush()
+
+
 def _clock(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -32,47 +31,6 @@ def read_input(source: str) -> str:
 
 def print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-class ProgressLine:
-    """A decode's progress on stderr ("restoring: 40%, 0:01:12 left"); silent off a terminal.
-
-    Call it with the characters done and the total; at the end the line is wiped,
-    so the result printed after it starts on a clean line.
-
-    >>> import io
-    >>> out = io.StringIO()
-    >>> line = ProgressLine("restoring", stream=out, enabled=True)
-    >>> line(50, 100)
-    >>> out.getvalue().startswith("\\rrestoring: 50%")
-    True
-    """
-
-    def __init__(self, label: str, stream=None, enabled: bool | None = None):
-        self.label, self.stream = label, stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.started, self.shown, self.width = time.monotonic(), -1.0, 0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.enabled or (done < total and now - self.shown < 0.5):
-            return
-        self.shown = now
-        if done >= total:
-            self.stream.write("\r" + " " * self.width + "\r")
-        else:
-            share, elapsed = done / total, now - self.started
-            left = elapsed / share - elapsed if share else None
-            line = (f"{self.label}: {int(share * 100)}%"  # floor: 100% only when done
-                    + (f", {_clock(left)} left" if left is not None else ""))
-            self.stream.write("\r" + line.ljust(self.width))
-            self.width = max(self.width, len(line))
-        self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 model_option = click.option("--model", type=click.Choice(["gemma3", "smollm2"]), default=None,
@@ -152,6 +110,7 @@ def restore(source: str, as_json: bool, diff: bool, min_confidence: float | None
     Example: unspin restore article.txt --diff
     """
     from . import restore as restore_text
+    from .batch import ProgressLine
     from .decode import settings_for
     from .lm.registry import DEFAULT_MODEL, load_model
 
@@ -186,6 +145,7 @@ def detect(ctx: click.Context, source: str, as_json: bool, fast: bool, threshold
     Example: unspin detect paper.txt --fast --json
     """
     from . import detect as detect_text
+    from .batch import ProgressLine
 
     text = read_input(source)
     result = detect_text(text, mode="fast" if fast else "full",

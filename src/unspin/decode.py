@@ -196,7 +196,7 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     edits: list[Edit] = []
     doubts: list[Edit] = []
     spun_mass = 0.0
-    spans = [piece for span in sentences(text) for piece in _pieces(text, *span)]
+    spans = sentence_pieces(text)
     for done, (start, end) in enumerate(spans):
         if should_stop is not None and should_stop():
             raise StoppedError(f"stopped after {done} of {len(spans)} sentences")
@@ -261,6 +261,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start = match.start() + piece.index(stripped)
             spans.append((start, start + len(stripped)))
     return spans
+
+
+def sentence_pieces(text: str) -> list[tuple[int, int]]:
+    """The spans ``restore`` decodes one at a time: sentences, long ones cut at spaces.
+
+    >>> t = "One. Two!"
+    >>> [t[a:b] for a, b in sentence_pieces(t)]
+    ['One.', 'Two!']
+    """
+    return [piece for span in sentences(text) for piece in _pieces(text, *span)]
 
 
 def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[tuple[int, int]]:
