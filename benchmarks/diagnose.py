@@ -74,8 +74,9 @@ def main() -> None:
 def _trace_first_pass(log: dict) -> None:
     """Record, for every slot the first pass saw, its options after the cheap pass and its fate.
 
-    Keys are (sentence, start, end); a later pass decodes a different sentence
-    (the edits are in it), so the first record of a key is the first pass's.
+    Keys are (text decoded, start, end), the text being the sentence after its
+    left context; a later pass decodes a different text (the edits are in it),
+    so the first record of a key is the first pass's.
     """
     real_decide = decode._decide
 
@@ -98,12 +99,22 @@ def _trace_first_pass(log: dict) -> None:
     decode._decide = decide
 
 
+def _record_for(log: dict, piece: str, start: int, end: int) -> dict | None:
+    """The first pass's record of ``piece[start:end]``. The decoder reads a piece
+    after its left context, so a record's text ends with the piece."""
+    for (decoded, a, b), record in log.items():
+        skip = len(decoded) - len(piece)
+        if decoded.endswith(piece) and (a - skip, b - skip) == (start, end):
+            return record
+    return None
+
+
 def _first_pass_stage(log: dict, text: str, start: int, end: int, original: str,
                       stage: str) -> str:
     """Why the first pass did not restore ``text[start:end]`` to ``original``."""
     for a, b in decode.sentence_pieces(text):
         if a <= start and end <= b:
-            record = log.get((text[a:b], start - a, end - a))
+            record = _record_for(log, text[a:b], start - a, end - a)
             break
     else:
         return "outside every sentence"

@@ -124,6 +124,84 @@ def test_offsets_and_untouched_characters(text):
         result.text[a:b] for a, b in _kept_spans_in_output(text, result.edits))
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join))
+def test_left_context_is_read_but_never_edited(text):
+    """Edits made with the restored text before each sentence still map onto the input."""
+    config = Config(left_context=4, passes=2, reach=0)
+    result = restore(text, model=FAKE, config=config)
+    assert apply_edits(text, result.edits) == result.text
+    at = 0
+    for found in sorted(result.edits, key=lambda e: e.start):
+        assert text[found.start:found.end] == found.spun and found.start >= at
+        at = found.end
+    for doubt in result.doubts:
+        assert text[doubt.start:doubt.end] == doubt.spun
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_left_context_reads_back_only_as_far_as_needed(data):
+    """The windowed look-back equals the plain definition: restore everything before, cut."""
+    from unspin.decode import _left_context
+    from unspin.text import Edit, words
+
+    pieces = st.sampled_from(["aa ", "considerable ", "establishment. ", "cc\n\n", "dd, "])
+    text = "".join(data.draw(st.lists(pieces, max_size=120)))
+    tokens = words(text)
+    edits, i = [], 0
+    while i < len(tokens):
+        size = data.draw(st.integers(0, 3))
+        if size and i + size <= len(tokens):
+            a, b = tokens[i].start, tokens[i + size - 1].end
+            edits.append(Edit(a, b, text[a:b], data.draw(st.sampled_from(["x", "y z"])), 1.0))
+        i += max(size, 1)
+    start = data.draw(st.sampled_from([t.start for t in tokens] + [len(text)]))
+    n = data.draw(st.integers(0, 50))
+    before_edits = [e for e in edits if e.end <= start]
+    restored = apply_edits(text[:start], before_edits)
+    kept = words(restored)[-n:] if n else []
+    expected = restored[kept[0].start:] if kept else ""
+    if expected and not expected[-1].isspace():
+        expected += " "
+    assert _left_context(text, start, before_edits, n) == expected
+
+
+def test_left_context_counts_restored_words():
+    """Phrases restored to one word shrink the context; it reads further back to make up."""
+    from unspin.decode import _left_context
+    from unspin.text import Edit, words
+
+    text = "considerable " * 30
+    tokens = words(text)
+    edits = [Edit(tokens[i].start, tokens[i + 2].end, "considerable considerable considerable",
+                  "x", 1.0) for i in range(0, 27, 3)]
+    assert _left_context(text, tokens[27].start, edits, 5) == "x x x x x "
+
+
+class RecordingModel(FakeModel):
+    """The fake model, noting every text it scores in one pass."""
+
+    def __init__(self):
+        super().__init__()
+        self.passes = []
+
+    def prefix_logprobs(self, text):
+        self.passes.append(text)
+        return super().prefix_logprobs(text)
+
+
+def test_the_model_reads_the_restored_words_before_a_sentence():
+    text = "Xi volition hold talks. He volition go."
+    lm = RecordingModel()
+    restored = restore(text, model=lm, config=Config(left_context=3, passes=1))
+    assert restored.text.startswith("Xi will hold talks.")
+    assert lm.passes == ["Xi volition hold talks.", "will hold talks. He volition go."]
+    cold = RecordingModel()
+    restore(text, model=cold, config=Config(left_context=0, passes=1))
+    assert cold.passes == ["Xi volition hold talks.", "He volition go."]
+
+
 def _kept_spans_in_output(text, edits):
     spans, shift, at = [], 0, 0
     for edit in sorted(edits, key=lambda e: e.start):

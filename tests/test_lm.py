@@ -152,6 +152,26 @@ def test_long_prefixes_keep_a_recent_window(name, monkeypatch):
 
 
 @real
+def test_rows_before_the_kept_ones_are_read_again(name, monkeypatch):
+    """A long text keeps only its last rows; earlier ones cost a decode step but agree."""
+    from unspin.lm import llama
+
+    lm = _load(name)
+    picks = [0, 2, 28, len(TEXT) - 1]                  # start, " will", ",", "."
+    full = lm.prefix_logprobs(TEXT)
+    expected = {c: full.next_token_logprobs(c) for c in picks}
+    monkeypatch.setattr(llama, "KEPT_LOGITS_MAX", lm.n_vocab * 5)
+    short = lm.prefix_logprobs(TEXT)
+    calls = []
+    monkeypatch.setattr(lm, "_row", lambda seq, i: calls.append(i) or LlamaModel._row(lm, seq, i))
+    for c in picks:
+        assert np.allclose(short.next_token_logprobs(c), expected[c], atol=TOL[name])
+    kept_from = len(short.tokens) + 1 - 5
+    assert calls == [short.token_index(c) for c in picks if short.token_index(c) < kept_from]
+    assert calls and len(calls) < len(picks)
+
+
+@real
 def test_threads_are_serialised(name):
     lm = _load(name)
     prefixes = [PREFIX[:n] for n in (20, 35, 50, len(PREFIX))]

@@ -63,12 +63,13 @@ FAST_PHRASE_WEIGHT = 2.0
 
 
 # The full mode's calibration and thresholds were fitted on the restorer's
-# decodes with two words of right context. The restorer now reads six (session
-# 8: more spun words restored on dev at the same false-change rate), but
-# refitting the full mode takes hours of decoding, so it keeps what it was fitted
-# with. On dev, six words would not lift its span recall much (session 9: 0.84 /
-# 0.80 against 0.83 / 0.77 at precision 0.90, BENCHMARKS.md).
-FITTED_WITH = {"right_context": 2}
+# decodes with two words of right context and no text before each sentence. The
+# restorer now reads six words to the right (session 8) and the 100 words before
+# a sentence (session 10), restoring more spun words on dev, but refitting the
+# full mode takes hours of decoding, so it keeps what it was fitted with. On
+# dev, six words would not lift its span recall much (session 9: 0.84 / 0.80
+# against 0.83 / 0.77 at precision 0.90, BENCHMARKS.md).
+FITTED_WITH = {"right_context": 2, "left_context": 0}
 
 
 def detector_settings(model: object = None) -> Config:

@@ -318,22 +318,27 @@ class LlamaModel(LanguageModel):
                 raise ValueError(f"text has {len(tokens)} tokens; the model's context holds "
                                  f"{self._scorer.n_ctx - 1}: score it in parts")
             logprobs = np.zeros(len(tokens))
-            # A short text's logits rows are kept, so the decoder's look-up at every
-            # word costs a log-softmax instead of a decode step (7-13 ms each).
-            kept = (np.empty((len(seq), self.n_vocab), dtype=np.float32)
-                    if len(seq) * self.n_vocab <= KEPT_LOGITS_MAX else None)
+            # The last rows that fit are kept, so the decoder's look-up at a word
+            # near the end (the sentence after a context) costs a log-softmax
+            # instead of a decode step (7-13 ms each).
+            first_kept = max(0, len(seq) - KEPT_LOGITS_MAX // self.n_vocab)
+            kept = np.empty((len(seq) - first_kept, self.n_vocab), dtype=np.float32)
 
             def take(lo: int, block: np.ndarray) -> None:
-                if kept is not None:
-                    kept[lo:lo + len(block)] = block
+                a, b = max(lo, first_kept), lo + len(block)
+                if a < b:
+                    kept[a - first_kept:b - first_kept] = block[a - lo:]
                 n = min(len(block), len(tokens) - lo)  # the last position predicts nothing
                 if n > 0:
                     logprobs[lo:lo + n] = target_logprobs(block[:n], seq[lo + 1:lo + 1 + n])
 
             self._scorer.sync(seq, reuse=False, each=take)
             offsets = char_offsets(text, [self._piece_length(t) for t in tokens])
-        row = (lambda i: log_softmax(kept[i])) if kept is not None else partial(self._row, seq)
-        return PrefixScores(text, tokens, offsets, logprobs, row)
+        return PrefixScores(text, tokens, offsets, logprobs,
+                            partial(self._kept_row, seq, kept, first_kept))
+
+    def _kept_row(self, seq: list[int], kept: np.ndarray, first_kept: int, i: int) -> np.ndarray:
+        return log_softmax(kept[i - first_kept]) if i >= first_kept else self._row(seq, i)
 
     def _row(self, seq: list[int], i: int) -> np.ndarray:
         """Log-softmax of the output at position ``i`` of ``seq`` (predicting seq[i+1]).
