@@ -208,7 +208,9 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     for done, (start, end) in enumerate(spans):
         if should_stop is not None and should_stop():
             raise StoppedError(f"stopped after {done} of {len(spans)} sentences")
-        context = _left_context(text, start, edits, config.left_context)
+        # Context and sentence together must still fit the model, as a piece alone does.
+        context = _left_context(text, start, edits, config.left_context,
+                                max_chars=MAX_SENTENCE - (end - start))
         sentence_edits, sentence_doubts, mass = _restore_sentence(text[start:end], lm, config,
                                                                   context)
         edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
@@ -304,14 +306,18 @@ def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[
     return pieces + [(start, end)]
 
 
-def _left_context(text: str, start: int, edits: list[Edit], n_words: int) -> str:
+def _left_context(text: str, start: int, edits: list[Edit], n_words: int,
+                  max_chars: int = MAX_SENTENCE) -> str:
     """The last ``n_words`` words before ``start`` as restored by ``edits`` (sorted,
     all before ``start``), with the space that follows them; "" when there are none.
+    Fewer words when they would take more than ``max_chars`` characters.
 
     >>> _left_context("One two. Three four.", 9, [], 1)
     'two. '
     >>> _left_context("Xi volition hold. Then", 18, [Edit(3, 11, "volition", "will", 1.0)], 9)
     'Xi will hold. '
+    >>> _left_context("aa bb cc dd. ", 13, [], 10, max_chars=7)
+    'cc dd. '
     """
     if n_words <= 0 or start == 0:
         return ""
@@ -334,7 +340,12 @@ def _left_context(text: str, start: int, edits: list[Edit], n_words: int) -> str
         return ""
     cut = tokens[max(0, len(tokens) - n_words)].start
     # The context must end in space, so the sentence's first word stays a word.
-    return before[cut:] if before[-1:].isspace() else before[cut:] + " "
+    context = before[cut:] if before[-1:].isspace() else before[cut:] + " "
+    if len(context) > max_chars:
+        room = len(context) - max_chars
+        context = next((context[t.start - cut:] for t in tokens
+                        if t.start - cut >= room), "")
+    return context
 
 
 def _restore_sentence(sentence: str, lm, config: Config,
