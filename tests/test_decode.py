@@ -165,6 +165,12 @@ def test_left_context_reads_back_only_as_far_as_needed(data):
     if expected and not expected[-1].isspace():
         expected += " "
     assert _left_context(text, start, before_edits, n) == expected
+    # Under a character budget, whole words go from the front until it fits.
+    limit = data.draw(st.integers(0, 300))
+    while len(expected) > limit:
+        rest = words(expected)[1:]
+        expected = expected[rest[0].start:] if rest else ""
+    assert _left_context(text, start, before_edits, n, max_chars=limit) == expected
 
 
 def test_left_context_counts_restored_words():

@@ -335,17 +335,11 @@ def _left_context(text: str, start: int, edits: list[Edit], n_words: int,
     lo = min([lo] + [e.start for e in recent if e.start < lo < e.end])
     before = apply_edits(text[lo:start], [replace(e, start=e.start - lo, end=e.end - lo)
                                           for e in recent if e.start >= lo])
-    tokens = words(before)
-    if not tokens:
-        return ""
-    cut = tokens[max(0, len(tokens) - n_words)].start
     # The context must end in space, so the sentence's first word stays a word.
-    context = before[cut:] if before[-1:].isspace() else before[cut:] + " "
-    if len(context) > max_chars:
-        room = len(context) - max_chars
-        context = next((context[t.start - cut:] for t in tokens
-                        if t.start - cut >= room), "")
-    return context
+    space = "" if before[-1:].isspace() else " "
+    end = len(before) + len(space)
+    fits = [t.start for t in words(before)[-n_words:] if end - t.start <= max_chars]
+    return before[fits[0]:] + space if fits else ""
 
 
 def _restore_sentence(sentence: str, lm, config: Config,
