@@ -200,12 +200,36 @@ class RecordingModel(FakeModel):
 def test_the_model_reads_the_restored_words_before_a_sentence():
     text = "Xi volition hold talks. He volition go."
     lm = RecordingModel()
-    restored = restore(text, model=lm, config=Config(left_context=3, passes=1))
+    restored = restore(text, model=lm, config=Config(left_context=4, passes=1))
     assert restored.text.startswith("Xi will hold talks.")
-    assert lm.passes == ["Xi volition hold talks.", "will hold talks. He volition go."]
+    assert lm.passes == ["Xi volition hold talks.", "Xi will hold talks. He volition go."]
     cold = RecordingModel()
     restore(text, model=cold, config=Config(left_context=0, passes=1))
     assert cold.passes == ["Xi volition hold talks.", "He volition go."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Xi volition hold talks.", "He volition go.", "We sat.",
+                                 "Dogs bark loudly at night here."]), min_size=2, max_size=12),
+       st.integers(1, 12))
+def test_the_context_window_moves_in_steps(sentences, size):
+    """Consecutive sentences read from the same first word until the window would
+    hold more than ``size`` words; then it keeps the last half, restored."""
+    from unspin.decode import sentence_pieces
+
+    text = " ".join(sentences)
+    lm = RecordingModel()
+    result = restore(text, model=lm, config=Config(left_context=size, passes=1))
+    restored = [result.text[a:b] for a, b in sentence_pieces(result.text)]
+    contexts = [scored[:-len(sentence)] for scored, sentence in zip(lm.passes, sentences,
+                                                                    strict=True)]
+    expected = 0
+    for k, context in enumerate(contexts):
+        read = " ".join(restored[:k]) + " " if k else ""
+        assert read.endswith(context)
+        assert len(context.split()) == expected
+        grown = expected + len(restored[k].split())
+        expected = grown if grown <= size else max(1, size // 2)
 
 
 def _kept_spans_in_output(text, edits):

@@ -172,6 +172,34 @@ def test_rows_before_the_kept_ones_are_read_again(name, monkeypatch):
 
 
 @real
+@pytest.mark.parametrize("kept_rows", [None, 8])
+def test_a_pass_that_shares_a_start_reads_only_the_rest(name, kept_rows, monkeypatch):
+    """A pass after one that shares its first tokens decodes only from where they
+    part, and gives what a cold pass gives: logprobs and next-token rows."""
+    from unspin.lm import llama
+
+    lm = _load(name)
+    if kept_rows:
+        monkeypatch.setattr(llama, "KEPT_LOGITS_MAX", lm.n_vocab * kept_rows)
+    picks = [0, 2, 28, len(PREFIX), len(TEXT) - 1]
+    lm.prefix_logprobs("Nothing in common with what follows.")
+    cold = lm.prefix_logprobs(TEXT)
+    cold_rows = {c: cold.next_token_logprobs(c) for c in picks}
+    lm.prefix_logprobs(PREFIX + " the budget.")
+    decoded = []
+    real_decode = lm._scorer.decode
+    monkeypatch.setattr(lm._scorer, "decode",
+                        lambda items: decoded.append(len(items)) or real_decode(items))
+    warm = lm.prefix_logprobs(TEXT)
+    shared = llama._common_prefix([lm.bos, *lm.tokenize(PREFIX + " the budget.")],
+                                  [lm.bos, *warm.tokens])
+    assert sum(decoded) == len(warm.tokens) + 1 - (shared - 1)
+    assert np.allclose(warm.token_logprobs, cold.token_logprobs, atol=TOL[name])
+    for c in picks:
+        assert np.allclose(warm.next_token_logprobs(c), cold_rows[c], atol=TOL[name])
+
+
+@real
 def test_threads_are_serialised(name):
     lm = _load(name)
     prefixes = [PREFIX[:n] for n in (20, 35, 50, len(PREFIX))]

@@ -87,7 +87,9 @@ class Config:
       corpus, rate 0.25, sotu / brown): none restored 54.6 / 49.6 % and changed
       0.41 / 0.41 % of clean words; 40 words 55.0 / 53.3 % and 0.14 / 0.75 %;
       100 words 53.8 / 53.5 % and 0.20 / 0.58 %, with fewer false changes at the
-      worse corpus.
+      worse corpus. The window moves in steps (:class:`ContextWindow`): it
+      holds between half this and this many words, so consecutive sentences
+      share its start and the model reads it once, not once per sentence.
     * ``joint_options`` (2): readings of a spun-looking next word tried with each option.
     * ``extra_token_penalty`` (3.0 nats): in the cheap pass only an option's first
       token is scored; each further token of it costs this much, so long rare
@@ -205,14 +207,17 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     doubts: list[Edit] = []
     spun_mass = 0.0
     spans = sentence_pieces(text)
+    window = ContextWindow(config.left_context)
     for done, (start, end) in enumerate(spans):
         if should_stop is not None and should_stop():
             raise StoppedError(f"stopped after {done} of {len(spans)} sentences")
         # Context and sentence together must still fit the model, as a piece alone does.
-        context = _left_context(text, start, edits, config.left_context,
+        context = _left_context(text, start, edits, window.words_before(text, start),
                                 max_chars=MAX_SENTENCE - (end - start))
+        window.read(context)
         sentence_edits, sentence_doubts, mass = _restore_sentence(text[start:end], lm, config,
                                                                   context)
+        window.restored(text, start, end, sentence_edits)
         edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
         doubts += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_doubts]
         spun_mass += mass
@@ -304,6 +309,49 @@ def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[
             pieces.append((start, cut))
             start = cut + 1
     return pieces + [(start, end)]
+
+
+class ContextWindow:
+    """Which restored words the model reads before each piece: the window's
+    first word stays put while it holds at most ``size`` words, then moves up
+    to keep the last ``size // 2``. Consecutive pieces so share the start of
+    their context, and the model's cache of it; a window that slid one
+    sentence at a time had the model read 100 words again for every piece.
+
+    >>> window = ContextWindow(4)
+    >>> text = "One two. Three four. Five six."
+    >>> window.words_before(text, 0)
+    0
+    >>> window.restored(text, 0, 8, []); window.words_before(text, 9)
+    2
+    >>> window.restored(text, 9, 20, []); window.words_before(text, 21)
+    4
+    >>> window.restored(text, 21, 30, []); window.words_before(text, 31)
+    2
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.total = 0      # restored words before the next piece
+        self.first = 0      # index of the window's first word among them
+        self._at = 0        # where the text counted so far ends
+
+    def words_before(self, text: str, start: int) -> int:
+        """How many restored words before ``start`` the model reads (gaps between pieces count)."""
+        self.total += len(words(text[self._at:start]))
+        self._at = start
+        if self.total - self.first > self.size:
+            self.first = self.total - max(1, self.size // 2)
+        return self.total - self.first if self.size > 0 else 0
+
+    def read(self, context: str) -> None:
+        """Note the context actually read: a character budget may have cut its front."""
+        self.first = max(self.first, self.total - len(words(context)))
+
+    def restored(self, text: str, start: int, end: int, edits: list[Edit]) -> None:
+        """Count the piece ``text[start:end]`` as restored by ``edits`` (offsets in the piece)."""
+        self.total += len(words(apply_edits(text[start:end], edits)))
+        self._at = end
 
 
 def _left_context(text: str, start: int, edits: list[Edit], n_words: int,

@@ -237,6 +237,8 @@ class LlamaModel(LanguageModel):
         self.bos = self._special_token(bos_text) if bos_text else lib.llama_vocab_bos(self._vocab)
         self._piece_lengths: dict[int, int] = {}
         self._piece_buf = ctypes.create_string_buffer(64)
+        # The previous prefix pass: (tokens, logprobs, kept rows, first kept, kept mask).
+        self._last_pass: tuple | None = None
         self._open_contexts(n_ctx, max_parallel, n_threads)
 
     def _open_contexts(self, n_ctx: int, max_parallel: int, n_threads: int) -> None:
@@ -310,7 +312,11 @@ class LlamaModel(LanguageModel):
     # -- scoring a whole text -----------------------------------------------
 
     def prefix_logprobs(self, text: str) -> PrefixScores:
-        """One pass over start token + ``text``; see :class:`PrefixScores`."""
+        """One pass over start token + ``text``; see :class:`PrefixScores`.
+
+        Only the tokens after the part shared with the previous pass are read
+        again: a decoder scores one sentence after another behind the same context.
+        """
         with self._lock:
             tokens = self._tokenize(text)
             seq = [self.bos, *tokens]
@@ -323,22 +329,52 @@ class LlamaModel(LanguageModel):
             # instead of a decode step (7-13 ms each).
             first_kept = max(0, len(seq) - KEPT_LOGITS_MAX // self.n_vocab)
             kept = np.empty((len(seq) - first_kept, self.n_vocab), dtype=np.float32)
+            have = np.zeros(len(kept), dtype=bool)
+            redo = self._from_last_pass(seq, logprobs, kept, first_kept, have)
 
             def take(lo: int, block: np.ndarray) -> None:
                 a, b = max(lo, first_kept), lo + len(block)
                 if a < b:
                     kept[a - first_kept:b - first_kept] = block[a - lo:]
+                    have[a - first_kept:b - first_kept] = True
                 n = min(len(block), len(tokens) - lo)  # the last position predicts nothing
                 if n > 0:
                     logprobs[lo:lo + n] = target_logprobs(block[:n], seq[lo + 1:lo + 1 + n])
 
-            self._scorer.sync(seq, reuse=False, each=take)
+            self._scorer.truncate(redo)
+            self._scorer.sync(seq, each=take)
+            self._last_pass = (seq, logprobs, kept, first_kept, have)
             offsets = char_offsets(text, [self._piece_length(t) for t in tokens])
         return PrefixScores(text, tokens, offsets, logprobs,
-                            partial(self._kept_row, seq, kept, first_kept))
+                            partial(self._kept_row, seq, kept, first_kept, have))
 
-    def _kept_row(self, seq: list[int], kept: np.ndarray, first_kept: int, i: int) -> np.ndarray:
-        return log_softmax(kept[i - first_kept]) if i >= first_kept else self._row(seq, i)
+    def _from_last_pass(self, seq: list[int], logprobs: np.ndarray, kept: np.ndarray,
+                        first_kept: int, have: np.ndarray) -> int:
+        """Copy what the previous pass computed for ``seq``'s shared start; return
+        the position from which ``seq`` must be decoded again.
+
+        The output at a position depends only on the tokens up to it, so the
+        outputs of the first ``shared`` positions carry over; the last of them is
+        decoded again, because it predicts the first token that differs.
+        """
+        if self._last_pass is None:
+            return 0
+        last_seq, last_logprobs, last_kept, last_first, last_have = self._last_pass
+        shared = _common_prefix(last_seq, seq)
+        redo = max(0, shared - 1)
+        logprobs[:redo] = last_logprobs[:redo]
+        lo = max(first_kept, last_first)
+        if lo < redo:
+            rows = slice(lo - last_first, redo - last_first)
+            kept[lo - first_kept:redo - first_kept] = last_kept[rows]
+            have[lo - first_kept:redo - first_kept] = last_have[rows]
+        return redo
+
+    def _kept_row(self, seq: list[int], kept: np.ndarray, first_kept: int, have: np.ndarray,
+                  i: int) -> np.ndarray:
+        if i >= first_kept and have[i - first_kept]:
+            return log_softmax(kept[i - first_kept])
+        return self._row(seq, i)
 
     def _row(self, seq: list[int], i: int) -> np.ndarray:
         """Log-softmax of the output at position ``i`` of ``seq`` (predicting seq[i+1]).
