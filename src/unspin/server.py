@@ -66,18 +66,19 @@ log = logging.getLogger("unspin.server")
 WEB_DIR = Path(__file__).parent / "web"
 DEFAULT_MAX_BYTES = 1_000_000
 # A request's whole life (reading a file, waiting for the model, decoding), in
-# seconds. Gemma 3 restores 20-40 words a second on 2 cores (BENCHMARKS.md),
-# so a page of 1,000 words fits with room for a short queue.
+# seconds. Gemma 3 restores about 6 words a second on 2 cores (BENCHMARKS.md,
+# Speed), so a restoration of about 300 words fits; a longer text answers 503
+# and points to `unspin restore`, which has no limit.
 DEFAULT_TIMEOUT_S = 60.0
 # New model work is refused (429) when the words queued with it, at the measured
 # speed, would take more than this share of the time limit: the rest is headroom
 # for texts slower than the average, so admitted work finishes in time.
 QUEUE_SHARE = 0.5
 # Words a second assumed until runs have been timed, and how many recent runs
-# the measured speed comes from. Gemma 3 restores 20-40 words a second on an
-# idle 2-core machine but about half that while 50 clients keep the server busy
-# (benchmarks/load.py); a prior above the loaded speed let the first burst of
-# requests in and time out, so it is set below.
+# the measured speed comes from. A prior above the speed under load let the
+# first burst of requests in and time out (benchmarks/load.py), so it is set
+# below the idle speed (about 6 words a second, more for the full detection
+# mode's lighter settings).
 PRIOR_WORDS_PER_S = 5.0
 RECENT_RUNS = 32
 # Decoder results kept for reuse (the page asks for a restoration, then a
