@@ -41,10 +41,15 @@ def test_clean_paragraph_is_left_alone(lm):
 
 
 def test_case_and_punctuation_follow_the_spun_word(lm):
+    # Which reading wins for the second "Volition" ("Will" or "Willing") is the
+    # model's call; its case and the comma after it are the rule under test.
     result = restore("VOLITION Xi hold talks? Volition, he said.", model=lm)
     spun_to_original = {e.spun: e.original for e in result.edits}
-    assert spun_to_original.get("Volition") == "Will"
-    assert result.text.endswith(", he said.")
+    assert spun_to_original.get("VOLITION") == "WILL"
+    title = spun_to_original.get("Volition", "")
+    assert title.lower() in {"will", "willing"} and title == title.capitalize()
+    assert result.text.startswith("WILL Xi hold talks? ")
+    assert result.text.endswith(f"{title}, he said.")
 
 
 def test_edits_replay_and_carry_alternatives(lm):
