@@ -64,12 +64,13 @@ def test_edits_replay_and_carry_alternatives(lm):
 
 
 def test_a_later_pass_restores_in_the_restored_context(lm):
-    """Spun neighbours mislead the model; the second pass sees "think" and finds "tank"."""
-    text = "A deliberation vessel warned of a commercialized warfare, arsenic helium said."
+    """Spun neighbours mislead the model; the second pass sees "he" and finds "as"."""
+    text = ("A deliberation vessel warned of a commercialized warfare, arsenic helium said "
+            "connected Friday.")
     one = restore(text, model=lm, config=Config(passes=1))
     two = restore(text, model=lm, config=Config(passes=2))
-    assert "think vessel" in one.text
-    assert "think tank" in two.text
+    assert "arsenic he said" in one.text
+    assert "as he said" in two.text
     assert apply_edits(text, two.edits) == two.text
     assert {(e.start, e.end) for e in one.edits} < {(e.start, e.end) for e in two.edits}
 
@@ -322,3 +323,47 @@ def test_progress_reports_each_sentence_and_ends_at_the_length():
     assert all(total == len(text) for _, total in calls)
     assert done == sorted(done) and done[-1] == len(text)
     assert text[:done[0]].endswith("talks.")
+
+
+@pytest.mark.parametrize("original", ["said", "leaders", "held", "say", "terms"])
+def test_the_channel_from_an_original_is_a_distribution(original):
+    """What the decoder believes a spinner turns a word into adds up to at most the
+    spin rate. "said" is also an adjective ("the said party"); taking only that
+    reading's links as the whole made "read" from "said" eight times too likely,
+    and "read the report" came back as "said the report"."""
+    import math
+
+    from unspin.decode import _channel
+    from unspin.lexicon import restores_from, spins_to
+
+    config = Config()
+    total = 0.0
+    for spun in spins_to(original):
+        back = [link for link in restores_from(spun.word) if link.word == original]
+        total += max((math.exp(_channel(link, config)) for link in back), default=0.0)
+    # Not exactly the rate: the two directions may reach a pair through different
+    # readings, with different weights ("leaders" comes to 1.04 times it).
+    assert 0.5 * config.spin_rate < total <= 1.1 * config.spin_rate
+
+
+def test_the_words_after_a_change_count_against_it_at_most_tail_margin():
+    """After "Xi volition" spun words read on more naturally than after "Xi will";
+    the words after a change may cost it at most ``tail_margin`` against the keep."""
+    from unspin.decode import Option, Slot, _scores
+
+    class Scores:
+        def continuation_logprobs(self, prefix, texts):
+            return [table[t] for t in texts]
+
+    table = {" volition hold": -25.0, " will hold": -40.0, " volition": -22.0, " will": -10.0}
+    keep, will = Option("volition", 0.0, "keep"), Option("will", 0.0, "synonym")
+    slot = Slot(1, 1, 3, 11, "volition", [keep, will])
+    texts, owners = [" volition hold", " will hold"], [(slot, keep, 0.0), (slot, will, 0.0)]
+    bounded = _scores(Scores(), "Xi", texts, owners, " ", Config(tail_margin=6.0))
+    # "will" keeps its own -10, and its tail (-30) counts as the keep's (-3) less 6.
+    assert bounded == [-25.0, -19.0]
+    assert _scores(Scores(), "Xi", texts, owners, " ", Config(tail_margin=float("inf"))) == [
+        -25.0, -40.0]
+    # The bound is one-sided: words that fit a change better still count in full.
+    table.update({" volition hold": -40.0, " will hold": -12.0})
+    assert _scores(Scores(), "Xi", texts, owners, " ", Config(tail_margin=6.0)) == [-40.0, -12.0]

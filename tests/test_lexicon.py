@@ -47,6 +47,16 @@ def test_inflection_is_kept_on_both_sides():
     assert all(link.tag == "NNS" for link in restores_from("privations"))
 
 
+def test_a_verb_whose_past_is_its_base_may_stand_for_a_past():
+    # "Officials said the talks..." spun as "Officials read the talks...".
+    assert {"said", "say"} <= originals("read")
+    assert "prepared" in originals("set up") and "included" in originals("let in")
+    assert "done" in originals("come")  # a participle: "have done" spun as "have come"
+    assert "came" not in originals("talk")
+    # The simulator reads such a word as its base form, as it always has.
+    assert "interpreted" not in {link.word for link in spins_to("read")}
+
+
 def test_multiword_entries_as_sources_and_targets():
     assert "think tank" in originals("think factory")
     assert "think factory" in {link.word for link in spins_to("think tank")}

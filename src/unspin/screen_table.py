@@ -34,7 +34,7 @@ from pathlib import Path
 
 from wordfreq import word_frequency, zipf_frequency
 
-from .lexicon import Link, load_store, restores_from
+from .lexicon import Link, load_store, restores_from, spin_weight
 from .lexicon.inflect import TAGS, inflect
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
@@ -64,7 +64,7 @@ def compute_spin_ratio(word: str) -> float:
     A spinner writes ``word`` when it changes an original that the channel
     turns into it: the sum over originals of their frequency times the
     channel's probability of this output (the link's share of the original's
-    out-weight, as the decoder's channel term). Rounded to 4 significant digits,
+    spin weight, as the decoder's channel term). Rounded to 4 significant digits,
     as the table stores it.
     """
     links = restores_from(word)
@@ -76,40 +76,55 @@ def compute_spin_ratio(word: str) -> float:
 
 def _written_then_spun(link: Link) -> float:
     """P(a writer uses the original) x P(the spinner turns it into this word): the
-    original's frequency times the link's share of its out-weight (the decoder's
+    original's frequency times the link's share of its spin weight (the decoder's
     channel term, ``decode._channel``)."""
-    store = load_store()
     return (word_frequency(link.word, "en") * link.weight
-            / max(store.out_weight(link.word), link.weight))
+            / max(_spin_weight(link.word), link.weight))
 
 
 def table_key() -> str:
     """What the table depends on: the lexicon's bytes, wordfreq's version, the gap, the columns."""
     digest = hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()[:16]
     return (f"lexicon={digest} wordfreq={version('wordfreq')} gap={FAST_MIN_GAP} "
-            f"columns=original,gap,spin_ratio")
+            f"columns=original,gap,spin_ratio,spin_weight")
 
 
-@lru_cache(maxsize=1)
 def load_table() -> dict[str, tuple[tuple[str, float] | None, float]]:
     """The shipped answers (likely original or None, spin ratio) by word, or an
     empty table when they were built for other data."""
+    return _load_table()[0]
+
+
+@lru_cache(maxsize=1)
+def _load_table() -> tuple[dict[str, tuple[tuple[str, float] | None, float]], dict[str, float]]:
+    """The answers by word, and each word's spin weight (``lexicon.spin_weight``)."""
+    table: dict[str, tuple[tuple[str, float] | None, float]] = {}
+    weights: dict[str, float] = {}
     try:
         with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as f:
-            header = f.readline().rstrip("\n")
-            if header != "# " + table_key():
-                return {}
-            table: dict[str, tuple[tuple[str, float] | None, float]] = {}
+            if f.readline().rstrip("\n") != "# " + table_key():
+                return {}, {}
             for line in f:
                 word, _, rest = line.rstrip("\n").partition("\t")
                 if not rest:
                     table[word] = (None, 0.0)
                     continue
-                original, gap, ratio = rest.split("\t")
+                original, gap, ratio, weight = rest.split("\t")
                 table[word] = ((original, float(gap)) if original else None, float(ratio))
-            return table
+                if weight:
+                    weights[word] = float(weight)
     except OSError:
-        return {}
+        return {}, {}
+    return table, weights
+
+
+def _spin_weight(word: str) -> float:
+    """``lexicon.spin_weight``, from the table where it has the word. A rare word's
+    originals are mostly common words, and working one out means inflecting
+    everything it may be spun into: the live lookup of a rare word would
+    otherwise cost a few milliseconds. The table keeps the exact value."""
+    weight = _load_table()[1].get(word)
+    return spin_weight(word) if weight is None else weight
 
 
 @lru_cache(maxsize=200_000)
@@ -135,12 +150,14 @@ def build_table_text(words: list[str]) -> str:
     lines = ["# " + table_key()]
     for word in words:
         found, ratio = compute_likely_original(word), compute_spin_ratio(word)
-        if found is None and ratio == 0.0:
+        # repr keeps the weight exact, so the live lookup gives the same answers.
+        weight = repr(spin_weight(word)) if spin_weight(word) else ""
+        if found is None and ratio == 0.0 and not weight:
             lines.append(word)
         elif found is None:
-            lines.append(f"{word}\t\t\t{ratio:.4g}")
+            lines.append(f"{word}\t\t\t{ratio:.4g}\t{weight}")
         else:
-            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}")
+            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}\t{weight}")
     return "\n".join(lines) + "\n"
 
 

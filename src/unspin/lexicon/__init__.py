@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .inflect import analyses, inflect
+from .inflect import analyses, inflect, unmarked_readings
 from .kept import never_spun
 from .store import load_store
 
-__all__ = ["Link", "entry", "load_store", "restores_from", "spins_to"]
+__all__ = ["Link", "entry", "load_store", "restores_from", "spin_weight", "spins_to"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,23 @@ def restores_from(word: str) -> list[Link]:
     return list(_links(word.strip().lower(), forward=False))
 
 
+@lru_cache(maxsize=200_000)
+def spin_weight(word: str) -> float:
+    """The summed weight of everything a spinner may turn ``word`` into: a
+    neighbour's share of it is the channel probability of that substitution.
+
+    It counts every reading of the word, as :func:`spins_to` does: "said" is
+    the past of "say" and also an adjective ("the said party"), so its share
+    of "read" is smaller than the adjective's links alone would make it.
+
+    >>> spin_weight("said") > spin_weight("say") > 0.0
+    True
+    >>> spin_weight("zzyzx")
+    0.0
+    """
+    return float(sum(link.weight for link in spins_to(word)))
+
+
 def entry(word: str) -> dict:
     """Both directions for ``word`` as plain data (what ``unspin lexicon --json`` prints).
 
@@ -99,6 +116,10 @@ def _links(word: str, forward: bool) -> tuple[Link, ...]:
             best[link.word] = link
 
     readings = analyses(word)
+    if not forward:
+        # A spun "read" may be a past ("said"). The simulator reads such a word as
+        # its base form, so the forward direction, and the data it makes, stay as they were.
+        readings += unmarked_readings(word)
     # A lemma that is itself a plural ("terms", "goods") also reads as the plural of
     # its originals: a spun "terms" is more often "prices" than "price".
     plural = not forward and any(pos == "n" and tag == "NNS" for _, pos, tag in readings)

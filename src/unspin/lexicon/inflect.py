@@ -41,6 +41,25 @@ def analyses(word: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=100_000)
+def unmarked_readings(word: str) -> tuple[tuple[str, str, str], ...]:
+    """Past readings of a verb (or verb phrase) whose past is its base form, as
+    ``(lemma, pos, tag)``: "read", "put", "set up" may be past tenses or participles.
+
+    :func:`analyses` leaves them out, since the word is its own lemma; a spun
+    "read" still may stand for "said".
+
+    >>> unmarked_readings("read")
+    (('read', 'v', 'VBD'), ('read', 'v', 'VBN'))
+    >>> unmarked_readings("come"), unmarked_readings("talk")
+    ((('come', 'v', 'VBN'),), ())
+    """
+    head = word.split(" ", 1)[0]
+    if head not in lemminflect.getAllLemmas(head, "VERB").get("VERB", ()):
+        return ()
+    return tuple((word, "v", tag) for tag in ("VBD", "VBN") if head in inflect_word(head, tag))
+
+
 def inflect(lemma: str, pos: str, tag: str) -> list[str]:
     """Forms of ``lemma`` (a word or phrase) for a Penn ``tag``, most usual first.
 
