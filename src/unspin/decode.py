@@ -628,10 +628,11 @@ def _scores(lm, prefix: str, texts: list[str], owners: list, lead: str,
     """
     if math.isinf(config.tail_margin):
         return lm.continuation_logprobs(prefix, texts)
-    heads = list(dict.fromkeys(lead + _surface(option, rival) for rival, option, _ in owners))
+    own_texts = [lead + _surface(option, rival) for rival, option, _ in owners]
+    heads = list(dict.fromkeys(own_texts))
     scores = lm.continuation_logprobs(prefix, texts + heads)
     head_score = dict(zip(heads, scores[len(texts):], strict=True))
-    own = [head_score[lead + _surface(option, rival)] for rival, option, _ in owners]
+    own = [head_score[text] for text in own_texts]
     tails = [total - head for total, head in zip(scores[:len(texts)], own, strict=True)]
     floor = max(t for t, (_, o, _) in zip(tails, owners, strict=True) if o.keep) \
         - config.tail_margin

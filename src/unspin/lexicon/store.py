@@ -22,7 +22,7 @@ import json
 import struct
 import zlib
 from bisect import bisect_left
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 
 import numpy as np
@@ -96,29 +96,6 @@ class LexiconStore:
         False
         """
         return self._edges("inv", lemma, skip=self._names)
-
-    def out_weight(self, word: str) -> float:
-        """Sum of the weights of ``word``'s outgoing edges (its lemma's, if inflected).
-
-        A spinner picks one of a word's neighbours, so a neighbour's share of this
-        sum is the channel probability of that substitution.
-        """
-        i = self.word_id(word)
-        if i is None:
-            from .inflect import analyses
-
-            i = next((self.word_id(lemma) for lemma, _, _ in analyses(word)
-                      if self.word_id(lemma) is not None), None)
-        return float(self._out_weights[i]) if i is not None else 0.0
-
-    @cached_property
-    def _out_weights(self) -> np.ndarray:
-        weights = np.array([w for _, w in self.header["relations"]], dtype=np.float32)
-        codes = self._arrays["fwd_code"] & 15
-        indptr = self._arrays["fwd_indptr"]
-        starts = np.minimum(indptr[:-1], max(len(codes) - 1, 0))
-        sums = np.add.reduceat(weights[codes], starts) if len(codes) else weights[:0]
-        return np.where(np.diff(indptr) > 0, sums, 0.0)
 
     def _edges(self, prefix: str, lemma: str,
                skip: frozenset[int] = frozenset()) -> list[tuple[str, str, str]]:
