@@ -151,13 +151,14 @@ def build_table_text(words: list[str]) -> str:
     for word in words:
         found, ratio = compute_likely_original(word), compute_spin_ratio(word)
         # repr keeps the weight exact, so the live lookup gives the same answers.
-        weight = repr(spin_weight(word)) if spin_weight(word) else ""
-        if found is None and ratio == 0.0 and not weight:
+        weight = spin_weight(word)
+        column = repr(weight) if weight else ""
+        if found is None and ratio == 0.0 and not column:
             lines.append(word)
         elif found is None:
-            lines.append(f"{word}\t\t\t{ratio:.4g}\t{weight}")
+            lines.append(f"{word}\t\t\t{ratio:.4g}\t{column}")
         else:
-            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}\t{weight}")
+            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}\t{column}")
     return "\n".join(lines) + "\n"
 
 
