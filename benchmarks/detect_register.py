@@ -65,30 +65,42 @@ def main() -> None:
                                              "(JSON lines), to count again at another threshold")
     parser.add_argument("--scores-in", help="count a --scores-out file again with the packaged "
                                             "calibration and threshold; no decoding")
+    parser.add_argument("--fiction-only", action="store_true",
+                        help="count Brown fiction only, not the licences")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="leave out each register's first N sampled paragraphs "
+                             "(to go on with a stopped --scores-out run)")
     args = parser.parse_args()
     if args.scores_in:
         recount(args.scores_in, settings_key(args.mode, args.model))
         return
-    rows = []
+    # Each score is written as soon as it is known: a full-mode run takes most of
+    # an hour, and one stopped early still leaves what it counted.
+    saved = (open(args.scores_out, "a" if args.skip else "w", encoding="utf-8")
+             if args.scores_out else None)
     print("| mode | register | paragraphs | flagged (default threshold) | mean probability "
           "| words/s |")
     print("|---|---|---|---|---|---|")
-    for register, texts in (("Brown fiction (test)", fiction_paragraphs()),
-                            ("software licences", licence_paragraphs())):
-        sample = spread(texts, args.paragraphs)
+    registers = (("Brown fiction (test)", fiction_paragraphs()),
+                 ("software licences", licence_paragraphs()))
+    for register, texts in registers[:1] if args.fiction_only else registers:
+        sample = spread(texts, args.paragraphs)[args.skip:]
         began = time.perf_counter()
-        results = [detect(t, mode=args.mode, model=args.model) for t in sample]
+        results = []
+        for text in sample:
+            results.append(detect(text, mode=args.mode, model=args.model))
+            if saved:
+                saved.write(json.dumps({"register": register, "score": results[-1].score}) + "\n")
+                saved.flush()
         seconds = time.perf_counter() - began
-        rows += [{"register": register, "score": r.score} for r in results]
         flagged = sum(r.is_spun for r in results)
         mean = sum(r.probability for r in results) / len(results)
         n_words = sum(len(words(t)) for t in sample)
         print(f"| {args.mode} | {register} | {len(sample)} | {flagged} "
               f"({flagged / len(sample):.1%}) | {mean:.3f} | {n_words / seconds:,.0f} |",
               flush=True)
-    if args.scores_out:
-        with open(args.scores_out, "w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(row) + "\n" for row in rows)
+    if saved:
+        saved.close()
 
 
 def recount(path: str, key: str) -> None:
