@@ -11,6 +11,7 @@ With --split test it only evaluates (AUC, false-positive rate at the default thr
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import time
 import zlib
@@ -86,6 +87,9 @@ def main() -> None:
                         help="full mode: decoder settings to change, e.g. right_context=6 "
                              "(an experiment: the packaged calibration was fitted without)")
     args = parser.parse_args()
+    # The plot comes last, after what may be an hour of decoding: say at once if it cannot.
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        parser.error('--plot needs matplotlib: .venv/bin/python -m pip install -e ".[bench]"')
     changes = parse_settings(args.set)
     if args.doubt_below is not None:
         changes["doubt_below"] = args.doubt_below
