@@ -5,6 +5,8 @@ Run before and after a change and compare:
     .venv/bin/python benchmarks/experiments/rescore_paragraphs.py out.json KEY,KEY,...
 
 Keys are slot_signatures.py's: the paragraphs whose candidates a change altered.
+Write each key in full ("fiction:168,fiction:165"); a key that names no
+paragraph stops the run before the model loads.
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ from unspin.lm import load_model
 
 if __name__ == "__main__":
     keys = set(sys.argv[2].split(","))
+    texts = paragraphs()
+    unknown = sorted(keys - texts.keys())
+    if unknown:
+        # "fiction:168,165" once rescored only fiction:168, silently
+        sys.exit(f"no paragraph has the key(s) {', '.join(unknown)}; "
+                 f"write each in full, e.g. fiction:168,fiction:165")
     lm = load_model()
     results = {}
-    for key, text in sorted(paragraphs().items()):
+    for key, text in sorted(texts.items()):
         if key not in keys:
             continue
         restored = restore(text, model=lm, config=detector_settings(lm))

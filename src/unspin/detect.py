@@ -39,20 +39,20 @@ from .text import Restoration, is_name, match_case, words
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py; the full mode with each model's restorer
 # settings: "full" for the default model, "full:<model>" for another). Refit
-# when the scoring changes: "full" was refitted in session 14 for session 12's
-# channel; "full:smollm2" (session 6) was not.
+# when the scoring changes: "full" and "full:smollm2" were refitted for session
+# 12's channel in sessions 14 and 15.
 CALIBRATION = {"fast": (87.95, -3.92), "full": (111.24, -5.58),
-               "full:smollm2": (113.93, -5.32)}
+               "full:smollm2": (133.79, -5.36)}
 # Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
 # is calibrated on an even mix of clean and spun paragraphs, but a screener's
 # inputs are mostly clean and a false accusation costs more than a miss, so the
 # full mode's verdict needs a score above every clean dev paragraph scored with
-# the model's own decode and calibration: 230 for the default model (session 14;
-# session 5 checked its threshold on 600), 600 for SmolLM2.
+# the model's own decode and calibration: 230 for each model (sessions 14 and
+# 15; sessions 5 and 6 checked the thresholds they placed on 600).
 # The fast mode is a screen for sorting: the same rule would put its threshold
 # at 1.00, so it keeps the balanced 0.5 (on dev it flags 7.0 % of clean paragraphs
 # and 96.8 % of those spun at 0.25; 0.91 would flag 0.5 % and 86.2 %).
-THRESHOLD = {"fast": 0.5, "full": 0.71, "full:smollm2": 0.81}
+THRESHOLD = {"fast": 0.5, "full": 0.71, "full:smollm2": 0.57}
 # The fast score's share of spun words under the alternative: the likelihood
 # ratio is steepest for light spinning at small values. Dev AUC at rates
 # 0.10 / 0.25 (300 paragraphs per corpus, sotu): 0.899 / 0.990 at 0.01, 0.897 / 0.991 at
