@@ -147,7 +147,8 @@ class Config:
 # paragraphs per corpus, sotu / brown: 44.0 / 42.0 % restored and 0.14 / 0.50 %
 # of clean words changed, against 40.8 / 38.1 % and 0.61 / 0.83 % without). It
 # keeps the keep bias it was tuned with (2.0); Gemma 3's fell to 1.5 in session 13.
-# Its doubt rule was refitted with the full mode's SmolLM2 calibration (session 15).
+# Its doubt rule (0.985) was refitted on the full mode's SmolLM2 dev decodes in
+# session 15 (Config.doubt_below says how).
 ONE_PASS: dict = {"channel_weight": 1.25, "passes": 1, "right_surprise": math.inf,
                   "doubt_below": 0.985, "right_context": 2, "tail_margin": math.inf,
                   "keep_bias": 2.0}

@@ -66,7 +66,7 @@ FAST_PHRASE_WEIGHT = 2.0
 
 # The full mode's calibration and thresholds were fitted on the restorer's
 # decodes with two words of right context and no text before each sentence
-# (refitted with these settings and session 12's channel in session 14). The
+# (refitted with these settings and session 12's channel in sessions 14 and 15). The
 # restorer now reads six words to the right (session 8) and the 100 words before
 # a sentence (session 10), restoring more spun words on dev, but refitting the
 # full mode takes hours of decoding, so it keeps what it was fitted with. On
