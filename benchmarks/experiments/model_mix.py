@@ -13,15 +13,14 @@ as ``--model gemma3+smollm2``; not adopted yet (BENCHMARKS.md, Restoration, sess
 from __future__ import annotations
 
 import sys
-import time
-import zlib
+from pathlib import Path
 
 from unspin.corpora import sample_paragraphs
-from unspin.decode import Config, restore
-from unspin.evaluate import Counts, edit_outcomes, score_restoration
+from unspin.decode import Config
 from unspin.lm import load_model
-from unspin.spin import spin
-from unspin.text import words
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tune import run  # noqa: E402  (benchmarks/ is not a package)
 
 
 class Mix:
@@ -42,18 +41,8 @@ class Mix:
 def main() -> None:
     corpus, weight = sys.argv[1], float(sys.argv[2])
     lm = Mix(load_model("gemma3"), load_model("smollm2"), weight)
-    counts, outcomes, n_words, began = Counts(), [], 0, time.perf_counter()
-    for pid, text in sample_paragraphs(corpus, "dev", 15):
-        spun = spin(text, 0.25, seed=zlib.crc32(f"{pid}:tune".encode()))
-        restored = restore(spun.text, model=lm, config=Config())
-        counts += score_restoration(text, spun, restored)
-        outcomes += edit_outcomes(spun, restored)
-        n_words += len(words(spun.text))
-    high = [ok for conf, ok in outcomes if conf >= 0.9]
-    print(f"{corpus} weight {weight}: acc {counts.accuracy:.1%} "
-          f"false {counts.false_change_rate:.2%} P {counts.precision:.3f} R {counts.recall:.3f} "
-          f"conf>=0.9 right {sum(high)}/{len(high)} "
-          f"{n_words / (time.perf_counter() - began):.0f} w/s")
+    data = sample_paragraphs(corpus, "dev", 15)
+    print(f"{corpus} weight {weight}:", run(Config(), data, lm, 0.25))
 
 
 if __name__ == "__main__":
