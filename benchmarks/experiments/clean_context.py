@@ -64,11 +64,7 @@ def main() -> None:
         spun = spin(text, args.rate, seed=zlib.crc32(f"{pid}:tune".encode()))
         together += score_restoration(text, spun, restore(spun.text, model=lm, config=config))
         for single in one_span_texts(spun):
-            counts = score_sentence(single, lm, config)
-            alone.spun_words += counts.spun_words
-            alone.restored_words += counts.restored_words
-            alone.clean_words += counts.clean_words
-            alone.changed_clean_words += counts.changed_clean_words
+            alone += score_sentence(single, lm, config)
         print(f"{pid}: {alone.restored_words}/{alone.spun_words} alone, "
               f"{together.restored_words}/{together.spun_words} together", flush=True)
     print(f"{args.corpus} dev, rate {args.rate}, {args.paragraphs} paragraphs: "
