@@ -33,7 +33,7 @@ from unspin.text import Edit, apply_edits  # noqa: E402
 
 
 def one_span_texts(spun: Spun):
-    """(text with only edit i spun, Spun for it) for every edit of ``spun``."""
+    """For every edit of ``spun``, a Spun of the same text with only that edit spun."""
     for i, kept in enumerate(spun.edits):
         undone = [e for j, e in enumerate(spun.edits) if j != i]
         text = apply_edits(spun.text, undone)
