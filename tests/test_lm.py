@@ -24,6 +24,16 @@ CONTS = [" a trade war.", " a think", " war", " the new trade agreement", " Mosc
 # results do not depend on how tokens are batched; Gemma 3's do, by up to about
 # 0.3 nats a token (its kernels for 1-3, 4-15 and 16+ tokens round differently).
 TOL = {"fake": 1e-4, "smollm2": 1e-3, "gemma3": 1.0}
+# A next-token row is compared where either side gives the token a chance above
+# this (log-probability): far down the 262k-token tail, Gemma 3's rows in plain CPU
+# buffers (as on AMX machines) differed by up to 1.02 nats at -24 while the
+# tokens above -10 stayed within 0.47; no option that far down survives pruning.
+LIVE = -20.0
+
+
+def _rows_agree(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
+    live = (a > LIVE) | (b > LIVE)
+    return bool(live.any()) and np.allclose(a[live], b[live], atol=tol)
 
 
 def _load(name: str) -> LanguageModel:
@@ -196,7 +206,7 @@ def test_a_pass_that_shares_a_start_reads_only_the_rest(name, kept_rows, monkeyp
     assert sum(decoded) == len(warm.tokens) + 1 - (shared - 1)
     assert np.allclose(warm.token_logprobs, cold.token_logprobs, atol=TOL[name])
     for c in picks:
-        assert np.allclose(warm.next_token_logprobs(c), cold_rows[c], atol=TOL[name])
+        assert _rows_agree(warm.next_token_logprobs(c), cold_rows[c], TOL[name])
 
 
 @real
