@@ -2,10 +2,12 @@
 
 Run: .venv/bin/python benchmarks/lexicon_coverage.py [--split dev|test] [--paragraphs N]
 
-Two sources of spun words: the substitutions quoted in DEVELOPERS.md (real
-spinner output, tests/data/brief_spins.tsv) and the simulator's output on
-held-out paragraphs. The simulator draws from the same lexicon, so its coverage
-checks inflection and phrase handling, not breadth.
+Three sources of spun words: the substitutions quoted in DEVELOPERS.md (real
+spinner output, tests/data/brief_spins.tsv), tortured phrases from papers (real
+spinner output, benchmarks/data/tortured_phrases*.tsv: each changed word of a
+phrase whose words align), and the simulator's output on held-out paragraphs.
+The simulator draws from the same lexicon, so its coverage checks inflection
+and phrase handling, not breadth.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import zlib
 from pathlib import Path
 
 from unspin.corpora import sample_paragraphs
-from unspin.lexicon import restores_from
+from tortured import DATA, load_cases
+
+from unspin.lexicon import narrowed_from, restores_from
 from unspin.spin import spin
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,6 +36,14 @@ def main() -> None:
     hit = sum(orig in {link.word for link in restores_from(spun)} for spun, orig in rows)
     print(f"| real substitutions (DEVELOPERS.md) | {len(rows)} | {hit / len(rows):.1%} | "
           f"{statistics.median(len(restores_from(s)) for s, _ in rows)} |")
+    for name, path in DATA.items():
+        pairs = [pair for case in load_cases(path) for pair in case.word_pairs()]
+        for label, links in (("", restores_from),
+                             (", with narrowings", lambda w: restores_from(w) + narrowed_from(w))):
+            hit = sum(orig in {link.word for link in links(spun)} for spun, orig in pairs)
+            median = statistics.median(len(links(spun)) for spun, _ in pairs)
+            print(f"| tortured phrases, {name} set{label} | {len(pairs)} | "
+                  f"{hit / len(pairs):.1%} | {median} |")
     for corpus in ("sotu", "brown"):
         sizes, hits, total = [], 0, 0
         for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs):

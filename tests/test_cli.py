@@ -21,6 +21,13 @@ def test_lexicon_json(capsys):
     assert all({"word", "relation", "weight"} <= set(x) for x in data["spins_to"])
 
 
+def test_lexicon_lists_the_broader_words_a_word_may_narrow(capsys):
+    assert main(["lexicon", "blunder"]) == 0
+    listing = capsys.readouterr().out
+    assert "narrowed from" in listing
+    assert any(line.split()[:2] == ["error", "hyponym"] for line in listing.splitlines())
+
+
 def test_spin_json_roundtrip():
     text = "The new leader will hold talks in Moscow."
     result = run(["spin", "-", "--rate", "0.5", "--seed", "4", "--json"], stdin=text.encode())

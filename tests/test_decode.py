@@ -294,10 +294,13 @@ def test_passes_map_edits_and_doubts_back_to_the_input():
     from unspin import spin
 
     article = (Path(__file__).resolve().parents[1] / "examples/article.txt").read_text()
-    text = spin(article, 0.4, seed=3).text
+    # A spun text on which later passes find more, so there is something to map
+    # back (seed 4: 53 edits in one pass, 55 in three, with or without narrowings;
+    # seed 3 found one more only without them).
+    text = spin(article, 0.4, seed=4).text
     one = restore(text, model=FAKE, config=Config(passes=1, reach=0, doubt_below=1.0))
     three = restore(text, model=FAKE, config=Config(passes=3, reach=0, doubt_below=1.0))
-    assert len(three.edits) > len(one.edits)  # later passes found more here
+    assert len(three.edits) > len(one.edits)
     assert apply_edits(text, three.edits) == three.text
     for found in three.edits + three.doubts:
         assert text[found.start:found.end] == found.spun
@@ -347,6 +350,42 @@ def test_the_channel_from_an_original_is_a_distribution(original):
     # Not exactly the rate: the two directions may reach a pair through different
     # readings, with different weights ("leaders" comes to 1.04 times it).
     assert 0.5 * config.spin_rate < total <= 1.1 * config.spin_rate
+
+
+@pytest.mark.parametrize("original", ["error", "failure", "storage"])
+def test_the_narrowing_channel_is_a_distribution(original):
+    """Narrowings of a word share ``narrow_share`` of its spin chance evenly."""
+    import math
+
+    from unspin.decode import _channel
+    from unspin.lexicon import narrowed_from, narrowings
+
+    config = Config()
+    total = 0.0
+    for spun in narrowings(original):
+        back = [link for link in narrowed_from(spun.word) if link.word == original]
+        total += max((math.exp(_channel(link, config)) for link in back), default=0.0)
+    assert total == pytest.approx(config.spin_rate * config.narrow_share)
+
+
+@pytest.mark.parametrize("spun, original", [
+    ("The model reaches a mean square blunder of 0.02 on the test set.",
+     "The model reaches a mean square error of 0.02 on the test set."),
+    ("Lactose bigotry affects most adults in East Asia.",
+     "Lactose intolerance affects most adults in East Asia."),
+])
+def test_a_narrowed_word_is_restored(lm, spun, original):
+    """Tortured phrases narrow a word to a hyponym ("error" -> "blunder"), a path
+    the built channel does not hold: only the narrowing options bring it back."""
+    from dataclasses import replace
+
+    from unspin.decode import settings_for
+
+    config = settings_for("smollm2")
+    restored = restore(spun, model=lm, config=config)
+    assert restored.text == original
+    assert [e.reason for e in restored.edits] == ["hyponym"]
+    assert restore(spun, model=lm, config=replace(config, narrow_share=0.0)).text == spun
 
 
 def test_the_words_after_a_change_count_against_it_at_most_tail_margin():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from unspin.lexicon import restores_from, spins_to
+from unspin.lexicon import narrowed_from, narrowing_count, narrowings, restores_from, spins_to
 from unspin.lexicon.inflect import analyses, inflect
 from unspin.lexicon.kept import never_spun
 from unspin.lexicon.store import load_store
@@ -99,6 +99,33 @@ def test_words_a_spinner_keeps_are_never_originals():
     offered = {link.word for word in store.words[::50] for link in restores_from(word)}
     assert len(offered) > 10_000
     assert not [w for w in offered if never_spun(w)]
+
+
+def test_narrowing_runs_both_ways():
+    """A narrowing spinner writes a hyponym ("error" -> "blunder"); the way back
+    from each hyponym names the word, in the same inflection."""
+    for original in ("error", "failure", "storage", "person"):
+        written = narrowings(original)
+        assert len(written) == narrowing_count(original) > 0
+        for link in written:
+            assert original in {back.word for back in narrowed_from(link.word)}, link.word
+    assert "errors" in {link.word for link in narrowed_from("blunders")}
+    # The built channel does not know these paths; narrowing is what adds them.
+    assert "error" not in originals("blunder") and "intolerance" not in originals("bigotry")
+    assert "intolerance" in {link.word for link in narrowed_from("bigotry")}
+
+
+def test_narrowing_never_offers_a_kept_word_or_a_name():
+    """"Actuate" has "do" above it and "aboriginal" has "Australian": neither a
+    stop-listed word nor a name is an original, here as in restores_from."""
+    store = load_store()
+    assert {"do", "australian"} <= {o for w in ("actuate", "aboriginal")
+                                    for o, _, _ in store.forward(w)}
+    offered = {link.word for word in ("actuate", "aboriginal", "aerobe", "adermin")
+               for link in narrowed_from(word)}
+    offered |= {link.word for word in store.words[::200] for link in narrowed_from(word)}
+    assert len(offered) > 1000
+    assert not [w for w in offered if never_spun(w) or store.is_name(w)]
 
 
 def test_inflect_helpers():

@@ -135,6 +135,8 @@ def test_lexicon_health_page_and_docs(client):
     assert data["word"] == "volition"
     assert {"word": "will", "relation": "synonym", "weight": 1.0, "pos": "n"} in data[
         "restores_from"]
+    narrowed = client.get("/api/lexicon/bigotry").json()["narrowed_from"]
+    assert {"word": "intolerance", "relation": "hyponym", "weight": 0.1, "pos": "n"} in narrowed
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["model"] == "fake"
     page = client.get("/")

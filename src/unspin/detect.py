@@ -73,9 +73,10 @@ FAST_PHRASE_WEIGHT = 2.0
 # dev, six words would not lift its span recall much (session 9: 0.84 / 0.80
 # against 0.83 / 0.77 at precision 0.90, BENCHMARKS.md). Nor does it bound the
 # right context's say against a change (``tail_margin``, session 12), and it
-# keeps the keep bias it was fitted with (the restorer's is 1.5 since session 13).
+# keeps the keep bias it was fitted with (the restorer's is 1.5 since session 13),
+# nor the restorer's narrowings (session 20), which were not there either.
 FITTED_WITH = {"right_context": 2, "left_context": 0, "tail_margin": math.inf,
-               "keep_bias": 2.0}
+               "keep_bias": 2.0, "narrow_share": 0.0}
 
 
 def detector_settings(model: object = None) -> Config:

@@ -200,6 +200,7 @@ class LexiconOut(BaseModel):
     word: str
     spins_to: list[LinkOut]
     restores_from: list[LinkOut]
+    narrowed_from: list[LinkOut]
 
 
 class ErrorOut(BaseModel):

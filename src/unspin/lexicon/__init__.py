@@ -21,9 +21,15 @@ from functools import lru_cache
 
 from .inflect import analyses, inflect, unmarked_readings
 from .kept import never_spun
+from .relations import NARROWING
 from .store import load_store
 
-__all__ = ["Link", "entry", "load_store", "restores_from", "spin_weight", "spins_to"]
+__all__ = ["Link", "entry", "load_store", "narrowed_from", "narrowing_count", "narrowings",
+           "restores_from", "spin_weight", "spins_to"]
+
+# The relations that name a broader word: a spinner that narrows ("error" ->
+# "blunder") follows one of these backwards.
+BROADER = ("hypernym", "thesaurus_generic")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,48 @@ def restores_from(word: str) -> list[Link]:
     return list(_links(word.strip().lower(), forward=False))
 
 
+def narrowed_from(word: str) -> list[Link]:
+    """Broader words a spinner may have narrowed into ``word``: its hypernyms and
+    MyThes generic terms, as ``hyponym`` links (the path from original to spun).
+
+    The built channel follows hypernyms one way only ("leader" -> "person"),
+    but real spinner output narrows too: tortured phrases such as "mean square
+    blunder" (error), "kidney disappointment" (failure) and "lactose bigotry"
+    (intolerance) each replace a word with one of its WordNet hyponyms. These
+    links are kept apart from :func:`restores_from`, which the simulator and the
+    fast detector's tables share; the decoder adds them with their own prior.
+
+    >>> "error" in {link.word for link in narrowed_from("blunder")}
+    True
+    >>> "errors" in {link.word for link in narrowed_from("blunders")}
+    True
+    >>> narrowed_from("zzyzx")
+    []
+    """
+    return list(_links(word.strip().lower(), forward=False, narrow=True))
+
+
+def narrowings(word: str) -> list[Link]:
+    """The narrower words a spinner may write for ``word`` (its hyponyms), the
+    forward direction of :func:`narrowed_from`.
+
+    >>> "blunder" in {link.word for link in narrowings("error")}
+    True
+    """
+    return list(_links(word.strip().lower(), forward=True, narrow=True))
+
+
+@lru_cache(maxsize=200_000)
+def narrowing_count(word: str) -> int:
+    """How many narrower words a spinner could turn ``word`` into: one of them
+    is a narrowing spinner's pick with chance 1 / this.
+
+    >>> narrowing_count("error") > narrowing_count("blunder")
+    True
+    """
+    return len(_links(word.strip().lower(), forward=True, narrow=True))
+
+
 @lru_cache(maxsize=200_000)
 def spin_weight(word: str) -> float:
     """The summed weight of everything a spinner may turn ``word`` into: a
@@ -93,24 +141,28 @@ def spin_weight(word: str) -> float:
 
 
 def entry(word: str) -> dict:
-    """Both directions for ``word`` as plain data (what ``unspin lexicon --json`` prints).
+    """Both directions for ``word`` as plain data (what ``unspin lexicon --json``
+    prints), and the broader words it may narrow (:func:`narrowed_from`).
 
     >>> sorted(entry("volition"))
-    ['restores_from', 'spins_to', 'word']
+    ['narrowed_from', 'restores_from', 'spins_to', 'word']
     """
     return {"word": word, "spins_to": [link.to_dict() for link in spins_to(word)],
-            "restores_from": [link.to_dict() for link in restores_from(word)]}
+            "restores_from": [link.to_dict() for link in restores_from(word)],
+            "narrowed_from": [link.to_dict() for link in narrowed_from(word)]}
 
 
 @lru_cache(maxsize=200_000)
-def _links(word: str, forward: bool) -> tuple[Link, ...]:
+def _links(word: str, forward: bool, narrow: bool = False) -> tuple[Link, ...]:
     store = load_store()
     edges = store.forward if forward else store.inverse
+    if narrow:
+        edges = _narrowing_edges(store, forward)
     best: dict[str, Link] = {}
 
     def keep(link: Link) -> None:
         old = best.get(link.word)
-        if not forward and never_spun(link.word):
+        if not forward and (never_spun(link.word) or (narrow and store.is_name(link.word))):
             return
         if link.word != word and (old is None or link.weight > old.weight):
             best[link.word] = link
@@ -124,13 +176,27 @@ def _links(word: str, forward: bool) -> tuple[Link, ...]:
     # its originals: a spun "terms" is more often "prices" than "price".
     plural = not forward and any(pos == "n" and tag == "NNS" for _, pos, tag in readings)
     for other, pos, relation in edges(word):
-        keep(Link(other, relation, store.weights[relation], pos))
+        keep(Link(other, relation, _weight(store, relation), pos))
         if plural and pos == "n":
             for form in inflect(other, "n", "NNS")[:1]:
-                keep(Link(form, relation, store.weights[relation], pos, "NNS"))
+                keep(Link(form, relation, _weight(store, relation), pos, "NNS"))
     for lemma, pos, tag in readings:
         for other, other_pos, relation in edges(lemma):
             if other_pos == pos:
                 for form in inflect(other, pos, tag)[:1]:
-                    keep(Link(form, relation, store.weights[relation], pos, tag))
+                    keep(Link(form, relation, _weight(store, relation), pos, tag))
     return tuple(sorted(best.values(), key=lambda link: (-link.weight, link.word)))
+
+
+def _weight(store, relation: str) -> float:
+    return NARROWING[1] if relation == NARROWING[0] else store.weights[relation]
+
+
+def _narrowing_edges(store, forward: bool):
+    """Edge look-up for narrowing: a word's hyponyms (forward) or what it narrows (back)."""
+    broader_edges = store.inverse if forward else store.forward
+
+    def edges(lemma: str) -> list[tuple[str, str, str]]:
+        return [(other, pos, NARROWING[0]) for other, pos, relation in broader_edges(lemma)
+                if relation in BROADER]
+    return edges

@@ -22,6 +22,12 @@ RELATIONS: list[tuple[str, float]] = [
     ("filler", 0.5),             # is a -> is simply a
 ]
 
+# Not stored in the artifact: read at look-up time from the hypernym and generic
+# edges backwards (``lexicon.narrowed_from``). Real tortured phrases narrow a word
+# ("error" -> "blunder"); the simulator does not, and the decoder gives these links
+# their own prior (``decode.Config.narrow_share``).
+NARROWING: tuple[str, float] = ("hyponym", 0.1)
+
 RELATION_NAMES = [name for name, _ in RELATIONS]
 RELATION_WEIGHTS = [weight for _, weight in RELATIONS]
 
