@@ -128,6 +128,16 @@ def test_narrowing_never_offers_a_kept_word_or_a_name():
     assert not [w for w in offered if never_spun(w) or store.is_name(w)]
 
 
+def test_names_are_never_narrowings():
+    """A spinner keeps names and its thesaurus lists no instances: a spun "Moscow"
+    was not narrowed from "national capital", nor is it among the capital's narrowings."""
+    store = load_store()
+    assert ("national capital", "n", "hypernym") in store.forward("moscow")
+    assert narrowed_from("moscow") == [] and narrowed_from("friday") == []
+    capitals = {link.word for link in narrowings("national capital")}
+    assert "moscow" not in capitals and "capital of chile" in capitals
+
+
 def test_inflect_helpers():
     assert inflect("leader", "n", "NNS") == ["leaders"]
     assert ("hold", "v", "VBD") in analyses("held")

@@ -193,10 +193,18 @@ def _weight(store, relation: str) -> float:
 
 
 def _narrowing_edges(store, forward: bool):
-    """Edge look-up for narrowing: a word's hyponyms (forward) or what it narrows (back)."""
+    """Edge look-up for narrowing: a word's hyponyms (forward) or what it narrows (back).
+
+    Names take no part: a spinner keeps them, and its thesaurus does not list
+    the instances of a word ("Moscow" under "national capital"), so a spun
+    "Moscow" was not narrowed, and the capital's narrowings are its common kinds.
+    """
     broader_edges = store.inverse if forward else store.forward
 
     def edges(lemma: str) -> list[tuple[str, str, str]]:
+        if store.is_name(lemma):
+            return []
+        # store.inverse leaves names out, and _links drops them as originals.
         return [(other, pos, NARROWING[0]) for other, pos, relation in broader_edges(lemma)
                 if relation in BROADER]
     return edges
