@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import StoppedError
 from .lexicon import Link, narrowed_from, narrowing_count, restores_from, spin_weight
+from .lexicon.relations import NARROWING
 from .text import Edit, Restoration, Token, apply_edits, match_case, phrase_span, words
 
 SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?]+[\"'”’)\]]*(?=\s)|\n|$)")
@@ -561,7 +562,7 @@ def _options(spun: str, config: Config) -> list[Option]:
 def _channel(link: Link, config: Config) -> float:
     """log P(original spun, and into this word): the link's share of the original's
     spin weight, or for a narrowing, an even part of ``narrow_share``."""
-    if link.relation == "hyponym":
+    if link.relation == NARROWING[0]:
         return math.log(config.spin_rate * config.narrow_share
                         / max(1, narrowing_count(link.word)))
     fanout = spin_weight(link.word)

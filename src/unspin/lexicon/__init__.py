@@ -120,7 +120,7 @@ def narrowing_count(word: str) -> int:
     >>> narrowing_count("error") > narrowing_count("blunder")
     True
     """
-    return len(_links(word.strip().lower(), forward=True, narrow=True))
+    return len(narrowings(word))
 
 
 @lru_cache(maxsize=200_000)
