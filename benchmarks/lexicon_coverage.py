@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 from unspin.corpora import sample_paragraphs
-from tortured import DATA, load_cases
+from tortured import DATA, channel_knows, load_cases
 
 from unspin.lexicon import narrowed_from, restores_from
 from unspin.spin import spin
@@ -37,13 +37,15 @@ def main() -> None:
     print(f"| real substitutions (DEVELOPERS.md) | {len(rows)} | {hit / len(rows):.1%} | "
           f"{statistics.median(len(restores_from(s)) for s, _ in rows)} |")
     for name, path in DATA.items():
-        pairs = [pair for case in load_cases(path) for pair in case.word_pairs()]
-        for label, links in (("", restores_from),
-                             (", with narrowings", lambda w: restores_from(w) + narrowed_from(w))):
-            hit = sum(orig in {link.word for link in links(spun)} for spun, orig in pairs)
-            median = statistics.median(len(links(spun)) for spun, _ in pairs)
-            print(f"| tortured phrases, {name} set{label} | {len(pairs)} | "
-                  f"{hit / len(pairs):.1%} | {median} |")
+        cases = load_cases(path)
+        changed, plain, either = (sum(counts) for counts in zip(*map(channel_knows, cases)))
+        spun = [s for case in cases for s, _ in case.word_pairs()]
+        for label, hit, links in (
+                ("", plain, restores_from),
+                (", with narrowings", either, lambda w: restores_from(w) + narrowed_from(w))):
+            median = statistics.median(len(links(word)) for word in spun)
+            print(f"| tortured phrases, {name} set{label} | {changed} | "
+                  f"{hit / changed:.1%} | {median} |")
     for corpus in ("sotu", "brown"):
         sizes, hits, total = [], 0, 0
         for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs):

@@ -22,10 +22,12 @@ from __future__ import annotations
 import argparse
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from unspin.decode import restore, settings_for
+from tune import parse_settings, start
+
+from unspin.decode import restore
 from unspin.detect import detect
 from unspin.lexicon import narrowed_from, restores_from
 from unspin.lm import load_model
@@ -49,6 +51,10 @@ class Case:
         before, after = self.sentence[:self.start], self.sentence[self.end:]
         return before + match_case(self.original, found) + after
 
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``start:end`` of the sentence overlaps the tortured phrase."""
+        return start < self.end and self.start < end
+
     def word_pairs(self) -> list[tuple[str, str]]:
         """(tortured, original) word pairs that differ, where the phrases align word for word."""
         spun, orig = self.tortured.lower().split(), self.original.lower().split()
@@ -61,7 +67,7 @@ def load_cases(path: Path = DATA["seen"]) -> list[Case]:
     """The rows of the data file, each with the tortured phrase found in its sentence.
 
     >>> case = load_cases()[0]
-    >>> case.sentence[case.start:case.end], case.original_sentence.split()[2:4]
+    >>> case.sentence[case.start:case.end], case.original_sentence.split()[3:5]
     ('profound learning', ['deep', 'learning'])
     """
     cases = []
@@ -93,11 +99,7 @@ def main() -> None:
     parser.add_argument("--model", default="gemma3")
     parser.add_argument("--set", default="", help="decoder settings, e.g. narrow_share=0")
     args = parser.parse_args()
-    changes = {}
-    for item in filter(None, args.set.split(",")):
-        key, value = item.split("=")
-        changes[key] = float(value)
-    config = replace(settings_for(args.model), **changes)
+    config = start(args.model, parse_settings(args.set))
     lm = load_model(args.model)
     cases = load_cases(DATA[args.data])
     totals = dict(words=0, plain=0, either=0, right=0, flagged=0, fast=0, false=0, clean=0,
@@ -109,11 +111,10 @@ def main() -> None:
     for case in cases:
         n, plain, either = channel_knows(case)
         restored = restore(case.sentence, model=lm, config=config)
-        inside = [e for e in restored.edits if e.start < case.end and case.start < e.end]
+        inside = [e for e in restored.edits if case.overlaps(e.start, e.end)]
         outside = [e for e in restored.edits if e not in inside]
-        flagged = bool(inside) or any(d.start < case.end and case.start < d.end
-                                      for d in restored.doubts)
-        fast = any(s.start < case.end and case.start < s.end
+        flagged = bool(inside) or any(case.overlaps(d.start, d.end) for d in restored.doubts)
+        fast = any(case.overlaps(s.start, s.end)
                    for s in detect(case.sentence, mode="fast").spans)
         phrase_only = apply_edits(case.sentence, inside)
         right = phrase_only == case.original_sentence
@@ -147,12 +148,8 @@ def main() -> None:
 
 def _words_right(case: Case, got: str) -> int:
     """Changed words of a word-aligned phrase that came back as their originals."""
-    pairs = case.word_pairs()
-    if not pairs:
-        return 0
-    spun, orig = case.tortured.lower().split(), case.original.lower().split()
-    out = got.lower().split()
-    if len(out) != len(orig):
+    spun, orig, out = (phrase.lower().split() for phrase in (case.tortured, case.original, got))
+    if not len(spun) == len(orig) == len(out):
         return 0
     return sum(o == r for s, o, r in zip(spun, orig, out, strict=True) if s != o)
 
