@@ -115,6 +115,19 @@ def test_narrowing_runs_both_ways():
     assert "intolerance" in {link.word for link in narrowed_from("bigotry")}
 
 
+def test_every_narrowed_original_can_narrow():
+    """The decoder's narrowing prior is 1 / narrowing_count(original), so an
+    original that cannot narrow (a form like "egested", made by inflecting
+    "egest" back to agree with "made") must not be offered at all."""
+    store = load_store()
+    assert "egest" in {link.word for link in narrowed_from("make")}
+    words = ("made", "come", "decisions", "operations", "working", "blunders")
+    words += tuple(store.words[::400])
+    offered = [(w, link.word) for w in words for link in narrowed_from(w)]
+    assert len(offered) > 1000
+    assert [pair for pair in offered if narrowing_count(pair[1]) == 0] == []
+
+
 def test_narrowing_never_offers_a_kept_word_or_a_name():
     """"Actuate" has "do" above it and "aboriginal" has "Australian": neither a
     stop-listed word nor a name is an original, here as in restores_from."""

@@ -236,6 +236,27 @@ def test_overlong_inputs_fail_clearly(name):
         lm.continuation_logprobs("Xi", [" will" * 40])
 
 
+@pytest.mark.parametrize("system_info, repack", [
+    ("CPU : AVX2 = 1 | AMX_INT8 = 1 | REPACK = 1 |", False),
+    ("CPU : AVX2 = 1 | AVX512 = 1 | REPACK = 1 |", True)])
+def test_loading_asks_for_extra_buffers_only_without_amx(system_info, repack, monkeypatch):
+    """The AMX guard reaches llama.cpp: the model loads with use_extra_bufts set from
+    the library's own system report. Checked on any CPU by reporting one and
+    catching the load (which then fails, so nothing runs in AMX buffers)."""
+    lib = pytest.importorskip("llama_cpp.llama_cpp")
+    asked = []
+
+    def load_from_file(_path, params):
+        asked.append(params.use_extra_bufts)
+        return None
+
+    monkeypatch.setattr(lib, "llama_print_system_info", lambda: system_info.encode())
+    monkeypatch.setattr(lib, "llama_model_load_from_file", load_from_file)
+    with pytest.raises(RuntimeError, match="could not load"):
+        LlamaModel("any.gguf")
+    assert asked == [repack]
+
+
 # -- the fake model -----------------------------------------------------------
 
 @settings(max_examples=50, deadline=None)

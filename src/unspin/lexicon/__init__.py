@@ -98,8 +98,16 @@ def narrowed_from(word: str) -> list[Link]:
     True
     >>> narrowed_from("zzyzx")
     []
+
+    An original must be able to narrow at all: inflecting a broader verb or
+    noun back can make a form the forward look-up cannot read ("made" ->
+    "egested"), and such a form would otherwise take the whole narrowing prior.
+
+    >>> "egested" in {link.word for link in narrowed_from("made")}
+    False
     """
-    return list(_links(word.strip().lower(), forward=False, narrow=True))
+    return [link for link in _links(word.strip().lower(), forward=False, narrow=True)
+            if narrowing_count(link.word) > 0]
 
 
 def narrowings(word: str) -> list[Link]:
@@ -162,7 +170,7 @@ def _links(word: str, forward: bool, narrow: bool = False) -> tuple[Link, ...]:
 
     def keep(link: Link) -> None:
         old = best.get(link.word)
-        if not forward and (never_spun(link.word) or (narrow and store.is_name(link.word))):
+        if not forward and never_spun(link.word):
             return
         if link.word != word and (old is None or link.weight > old.weight):
             best[link.word] = link
@@ -206,5 +214,5 @@ def _narrowing_edges(store, forward: bool):
             return []
         # store.inverse leaves names out, and _links drops them as originals.
         return [(other, pos, NARROWING[0]) for other, pos, relation in broader_edges(lemma)
-                if relation in BROADER]
+                if relation in BROADER and not store.is_name(other)]
     return edges
