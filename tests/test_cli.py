@@ -28,6 +28,13 @@ def test_lexicon_lists_the_broader_words_a_word_may_narrow(capsys):
     assert any(line.split()[:2] == ["error", "hyponym"] for line in listing.splitlines())
 
 
+def test_lexicon_lists_the_moby_headwords_a_word_may_come_from(capsys):
+    assert main(["lexicon", "savvy", "--limit", "500"]) == 0
+    listing = capsys.readouterr().out
+    assert "moby from" in listing
+    assert any(line.split()[:2] == ["smart", "moby_synonym"] for line in listing.splitlines())
+
+
 def test_spin_json_roundtrip():
     text = "The new leader will hold talks in Moscow."
     result = run(["spin", "-", "--rate", "0.5", "--seed", "4", "--json"], stdin=text.encode())

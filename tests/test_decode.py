@@ -368,6 +368,31 @@ def test_the_narrowing_channel_is_a_distribution(original):
     assert total == pytest.approx(config.spin_rate * config.narrow_share)
 
 
+@pytest.mark.parametrize("original", ["network", "random", "smart"])
+def test_the_moby_channel_is_a_distribution(original):
+    """The words Moby lists under a headword share ``moby_share`` of its spin
+    chance evenly; only phrases and words a spinner keeps as written ("of") drop out."""
+    import math
+
+    from unspin.decode import _channel
+    from unspin.lexicon import moby, moby_from
+    from unspin.lexicon.kept import never_spun
+
+    config = Config(moby_share=0.1)  # off by default
+    _, listing = moby._table()
+    written = [word for word, heads in listing.items() if original in heads.split("|")]
+    assert len(written) == moby.fanout(original) > 20
+    total = 0.0
+    for spun in written:
+        back = [link for link in moby_from(spun) if link.word == original]
+        looked_up = " " not in spun and not never_spun(spun)
+        assert bool(back) == looked_up, spun
+        total += max((math.exp(_channel(link, config)) for link in back), default=0.0)
+    share = config.spin_rate * config.moby_share
+    looked_up = [w for w in written if " " not in w and not never_spun(w)]
+    assert total == pytest.approx(share * len(looked_up) / len(written))
+
+
 @pytest.mark.parametrize("spun, original", [
     ("The model reaches a mean square blunder of 0.02 on the test set.",
      "The model reaches a mean square error of 0.02 on the test set."),
@@ -386,6 +411,26 @@ def test_a_narrowed_word_is_restored(lm, spun, original):
     assert restored.text == original
     assert [e.reason for e in restored.edits] == ["hyponym"]
     assert restore(spun, model=lm, config=replace(config, narrow_share=0.0)).text == spun
+
+
+@pytest.mark.parametrize("spun, original", [
+    ("The device connects to the wireless organization at home.",
+     "The device connects to the wireless network at home."),
+    ("The model was trained with regulated learning on labelled examples.",
+     "The model was trained with supervised learning on labelled examples."),
+])
+def test_a_word_from_moby_is_restored(lm, spun, original):
+    """Tortured phrases follow thesauri broader than WordNet ("organization" for
+    network): only the Moby options (off by default) bring these back."""
+    from dataclasses import replace
+
+    from unspin.decode import settings_for
+
+    config = settings_for("smollm2")
+    assert config.moby_share == 0.0 and restore(spun, model=lm, config=config).text == spun
+    restored = restore(spun, model=lm, config=replace(config, moby_share=0.1))
+    assert restored.text == original
+    assert [e.reason for e in restored.edits] == ["moby_synonym"]
 
 
 def test_the_words_after_a_change_count_against_it_at_most_tail_margin():

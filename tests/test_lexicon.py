@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from unspin.lexicon import narrowed_from, narrowing_count, narrowings, restores_from, spins_to
+from unspin.corpora import data_dir
+from unspin.lexicon import (moby, moby_fanout, moby_from, narrowed_from, narrowing_count,
+                            narrowings, restores_from, spins_to)
 from unspin.lexicon.inflect import analyses, inflect
 from unspin.lexicon.kept import never_spun
 from unspin.lexicon.store import load_store
@@ -180,5 +182,53 @@ def test_brief_spins_coverage():
                     reason="needs Debian wordnet-base, mythes-en-us and wamerican")
 def test_build_is_reproducible():
     result = subprocess.run([sys.executable, str(REPO / "scripts/build_lexicon.py"), "--check"],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- Moby Thesaurus II --------------------------------------------------------
+
+def test_moby_finds_originals_the_built_channel_lacks():
+    """Real tortured phrases the built channel cannot undo: "neural organization"
+    (network), "irregular woodland" (random forest), "savvy" (smart)."""
+    for spun, original in (("organization", "network"), ("irregular", "random"),
+                           ("savvy", "smart"), ("relapse", "regression")):
+        assert original not in originals(spun) | {link.word for link in narrowed_from(spun)}
+        assert original in {link.word for link in moby_from(spun)}, spun
+
+
+def test_moby_keeps_the_inflection():
+    found = {(link.word, link.tag) for link in moby_from("organizations")}
+    assert ("networks", "NNS") in found and ("network", None) not in found
+    assert ("augmented", "VBD") in {(link.word, link.tag) for link in moby_from("expanded")}
+
+
+def test_moby_never_offers_a_kept_word_a_name_or_an_unlisted_word():
+    store = load_store()
+    words = ("about", "person", "said", "organizations", "made") + tuple(store.words[::500])
+    offered = [(w, link.word) for w in words for link in moby_from(w)]
+    assert len(offered) > 5000
+    assert not [o for _, o in offered if never_spun(o) or store.is_name(o)]
+    # the prior divides by the original's fan-out, so each must have one
+    assert not [pair for pair in offered if moby_fanout(pair[1]) == 0]
+
+
+def test_moby_table_counts_agree():
+    """Each headword's fan-out is the number of words that list it back: the two
+    halves of the table describe the same links."""
+    fanouts, listing = moby._table()
+    counted: dict[str, int] = {}
+    for heads in listing.values():
+        for head in heads.split("|"):
+            counted[head] = counted.get(head, 0) + 1
+    assert counted == fanouts and len(fanouts) > 25_000
+
+
+MOBY_WORDS = data_dir() / "corpora" / "moby" / "words.txt"
+
+
+@pytest.mark.skipif(not MOBY_WORDS.exists(), reason="run scripts/get_corpora.sh for Moby")
+def test_moby_build_is_reproducible():
+    result = subprocess.run([sys.executable, str(REPO / "scripts/build_moby.py"), "--check"],
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -137,6 +137,9 @@ def test_lexicon_health_page_and_docs(client):
         "restores_from"]
     narrowed = client.get("/api/lexicon/bigotry").json()["narrowed_from"]
     assert {"word": "intolerance", "relation": "hyponym", "weight": 0.1, "pos": "n"} in narrowed
+    moby = client.get("/api/lexicon/organizations").json()["moby_from"]
+    assert {"word": "networks", "relation": "moby_synonym", "weight": 0.1, "pos": "n",
+            "inflection": "NNS"} in moby
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["model"] == "fake"
     page = client.get("/")

@@ -66,7 +66,7 @@ def lexicon(word: str, as_json: bool, limit: int) -> None:
     if as_json:
         print_json(data)
         return
-    for direction in ("restores_from", "spins_to", "narrowed_from"):
+    for direction in ("restores_from", "spins_to", "narrowed_from", "moby_from"):
         links = data[direction]
         click.echo(f"{direction.replace('_', ' ')} ({len(links)}):")
         for link in links[:limit]:

@@ -76,7 +76,7 @@ FAST_PHRASE_WEIGHT = 2.0
 # keeps the keep bias it was fitted with (the restorer's is 1.5 since session 13),
 # nor the restorer's narrowings (session 20), which were not there either.
 FITTED_WITH = {"right_context": 2, "left_context": 0, "tail_margin": math.inf,
-               "keep_bias": 2.0, "narrow_share": 0.0}
+               "keep_bias": 2.0, "narrow_share": 0.0, "moby_share": 0.0}
 
 
 def detector_settings(model: object = None) -> Config:

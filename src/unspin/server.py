@@ -201,6 +201,7 @@ class LexiconOut(BaseModel):
     spins_to: list[LinkOut]
     restores_from: list[LinkOut]
     narrowed_from: list[LinkOut]
+    moby_from: list[LinkOut]
 
 
 class ErrorOut(BaseModel):

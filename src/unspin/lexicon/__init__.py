@@ -3,6 +3,9 @@
 Built from WordNet 3.0 and the MyThes thesaurus by ``scripts/build_lexicon.py``;
 see ``relations.py`` for the relation types and weights and ``store.py`` for the
 file format. Look-ups take any inflected word or phrase and keep its inflection.
+Two more look-ups sit beside the built channel, for the restorer only: the
+hypernym edges read backwards (:func:`narrowed_from`) and Moby Thesaurus II's
+lists (:func:`moby_from`, from ``moby.py``).
 
 >>> [link.word for link in restores_from("volition")][:1]
 ['will']
@@ -21,11 +24,12 @@ from functools import lru_cache
 
 from .inflect import analyses, inflect, unmarked_readings
 from .kept import never_spun
-from .relations import NARROWING
+from . import moby
+from .relations import MOBY, NARROWING, POS_CODES
 from .store import load_store
 
-__all__ = ["Link", "entry", "load_store", "narrowed_from", "narrowing_count", "narrowings",
-           "restores_from", "spin_weight", "spins_to"]
+__all__ = ["Link", "entry", "load_store", "moby_fanout", "moby_from", "narrowed_from",
+           "narrowing_count", "narrowings", "restores_from", "spin_weight", "spins_to"]
 
 # The relations that name a broader word: a spinner that narrows ("error" ->
 # "blunder") follows one of these backwards.
@@ -106,7 +110,7 @@ def narrowed_from(word: str) -> list[Link]:
     >>> "egested" in {link.word for link in narrowed_from("made")}
     False
     """
-    return [link for link in _links(word.strip().lower(), forward=False, narrow=True)
+    return [link for link in _links(word.strip().lower(), forward=False, source="narrow")
             if narrowing_count(link.word) > 0]
 
 
@@ -117,7 +121,7 @@ def narrowings(word: str) -> list[Link]:
     >>> "blunder" in {link.word for link in narrowings("error")}
     True
     """
-    return list(_links(word.strip().lower(), forward=True, narrow=True))
+    return list(_links(word.strip().lower(), forward=True, source="narrow"))
 
 
 @lru_cache(maxsize=200_000)
@@ -129,6 +133,54 @@ def narrowing_count(word: str) -> int:
     True
     """
     return len(narrowings(word))
+
+
+def moby_from(word: str) -> list[Link]:
+    """Originals whose Moby Thesaurus entry lists ``word``, as ``moby_synonym`` links.
+
+    Real spinners use thesauri far broader than WordNet and MyThes: "neural
+    organization" (network), "irregular woodland" (random forest) and "savvy"
+    (smart) follow Moby's lists and no path of the built channel. These links
+    are kept apart from :func:`restores_from`, as the narrowings are; the
+    decoder adds them with their own prior. Inflection, kept words and names
+    are handled as in :func:`restores_from`.
+
+    >>> "network" in {link.word for link in moby_from("organization")}
+    True
+    >>> "networks" in {link.word for link in moby_from("organizations")}
+    True
+    >>> moby_from("zzyzx")
+    []
+
+    A word a spinner keeps is taken as written, as the built channel takes it:
+    Moby lists "of" under "about", but a spinner leaves "of" alone. Nor is a
+    phrase looked up: Moby's phrases are mostly idioms that read naturally as
+    written ("beat the bushes" under "search"), and undoing one changes every
+    word of it; on the dev split they doubled the clean words changed on Brown.
+
+    >>> moby_from("of"), moby_from("beat the bushes")
+    ([], [])
+    """
+    word = word.strip().lower()
+    if never_spun(word) or " " in word:
+        return []
+    return [link for link in _links(word, forward=False, source="moby")
+            if moby_fanout(link.word) > 0]
+
+
+@lru_cache(maxsize=200_000)
+def moby_fanout(word: str) -> int:
+    """How many synonyms Moby lists for ``word`` (or its lemma, for an inflected
+    form): a spinner picking uniformly from that list writes each with chance 1 / this.
+
+    >>> moby_fanout("networks") == moby_fanout("network") > 0
+    True
+    >>> moby_fanout("zzyzx")
+    0
+    """
+    word = word.strip().lower()
+    return moby.fanout(word) or max((moby.fanout(lemma) for lemma, _, _ in analyses(word)),
+                                    default=0)
 
 
 @lru_cache(maxsize=200_000)
@@ -150,22 +202,29 @@ def spin_weight(word: str) -> float:
 
 def entry(word: str) -> dict:
     """Both directions for ``word`` as plain data (what ``unspin lexicon --json``
-    prints), and the broader words it may narrow (:func:`narrowed_from`).
+    prints), the broader words it may narrow (:func:`narrowed_from`) and the Moby
+    headwords that list it (:func:`moby_from`).
 
     >>> sorted(entry("volition"))
-    ['narrowed_from', 'restores_from', 'spins_to', 'word']
+    ['moby_from', 'narrowed_from', 'restores_from', 'spins_to', 'word']
     """
     return {"word": word, "spins_to": [link.to_dict() for link in spins_to(word)],
             "restores_from": [link.to_dict() for link in restores_from(word)],
-            "narrowed_from": [link.to_dict() for link in narrowed_from(word)]}
+            "narrowed_from": [link.to_dict() for link in narrowed_from(word)],
+            "moby_from": [link.to_dict() for link in moby_from(word)]}
 
 
 @lru_cache(maxsize=200_000)
-def _links(word: str, forward: bool, narrow: bool = False) -> tuple[Link, ...]:
+def _links(word: str, forward: bool, source: str = "channel") -> tuple[Link, ...]:
+    """``word``'s links in one direction, from the built channel, the narrowings
+    or Moby, each original re-inflected to agree with ``word``."""
     store = load_store()
-    edges = store.forward if forward else store.inverse
-    if narrow:
+    if source == "narrow":
         edges = _narrowing_edges(store, forward)
+    elif source == "moby":
+        edges = _moby_edges(store)
+    else:
+        edges = store.forward if forward else store.inverse
     best: dict[str, Link] = {}
 
     def keep(link: Link) -> None:
@@ -197,7 +256,8 @@ def _links(word: str, forward: bool, narrow: bool = False) -> tuple[Link, ...]:
 
 
 def _weight(store, relation: str) -> float:
-    return NARROWING[1] if relation == NARROWING[0] else store.weights[relation]
+    return {NARROWING[0]: NARROWING[1], MOBY[0]: MOBY[1]}.get(relation) \
+        or store.weights[relation]
 
 
 def _narrowing_edges(store, forward: bool):
@@ -216,3 +276,21 @@ def _narrowing_edges(store, forward: bool):
         return [(other, pos, NARROWING[0]) for other, pos, relation in broader_edges(lemma)
                 if relation in BROADER and not store.is_name(other)]
     return edges
+
+
+def _moby_edges(store):
+    """Edge look-up for Moby, backwards only: the headwords listing a lemma.
+
+    Moby has no parts of speech, so a headword takes those the lexicon knows
+    for it (every one, if it knows none), which lets an inflected spun word
+    ("organizations") find its original in the same inflection ("networks").
+    """
+    def edges(lemma: str) -> list[tuple[str, str, str]]:
+        return [(other, pos, MOBY[0]) for other in moby.headwords_listing(lemma)
+                if not store.is_name(other) for pos in _parts_of_speech(store, other)]
+    return edges
+
+
+@lru_cache(maxsize=200_000)
+def _parts_of_speech(store, lemma: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(pos for _, pos, _ in store.forward(lemma))) or tuple(POS_CODES)
