@@ -207,7 +207,7 @@ def test_moby_never_offers_a_kept_word_a_name_or_an_unlisted_word():
     store = load_store()
     words = ("about", "person", "said", "organizations", "made") + tuple(store.words[::500])
     offered = [(w, link.word) for w in words for link in moby_from(w)]
-    assert len(offered) > 5000
+    assert len(offered) > 4000
     assert not [o for _, o in offered if never_spun(o) or store.is_name(o)]
     # the prior divides by the original's fan-out, so each must have one
     assert not [pair for pair in offered if moby_fanout(pair[1]) == 0]
