@@ -156,7 +156,8 @@ def moby_from(word: str) -> list[Link]:
     Moby lists "of" under "about", but a spinner leaves "of" alone. Nor is a
     phrase looked up: Moby's phrases are mostly idioms that read naturally as
     written ("beat the bushes" under "search"), and undoing one changes every
-    word of it; on the dev split they doubled the clean words changed on Brown.
+    word of it; on the dev split they raised the clean words changed on Brown
+    by half (0.66 to 0.99 %).
 
     >>> moby_from("of"), moby_from("beat the bushes")
     ([], [])
@@ -272,7 +273,7 @@ def _narrowing_edges(store, forward: bool):
     def edges(lemma: str) -> list[tuple[str, str, str]]:
         if store.is_name(lemma):
             return []
-        # store.inverse leaves names out, and _links drops them as originals.
+        # Names are left out on both ends: a name is neither narrowed nor a narrowing.
         return [(other, pos, NARROWING[0]) for other, pos, relation in broader_edges(lemma)
                 if relation in BROADER and not store.is_name(other)]
     return edges
