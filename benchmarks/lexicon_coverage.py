@@ -18,9 +18,9 @@ import zlib
 from pathlib import Path
 
 from unspin.corpora import sample_paragraphs
-from tortured import DATA, channel_knows, load_cases
+from tortured import DATA, candidates, channel_knows, load_cases
 
-from unspin.lexicon import moby_from, narrowed_from, restores_from
+from unspin.lexicon import restores_from
 from unspin.spin import spin
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,8 +36,7 @@ def main() -> None:
     hit = sum(orig in {link.word for link in restores_from(spun)} for spun, orig in rows)
     print(f"| real substitutions (DEVELOPERS.md) | {len(rows)} | {hit / len(rows):.1%} | "
           f"{statistics.median(len(restores_from(s)) for s, _ in rows)} |")
-    every = [{link.word for link in restores_from(s) + narrowed_from(s) + moby_from(s)}
-             for s, _ in rows]
+    every = [candidates(s)[2] for s, _ in rows]
     hit = sum(orig in found for (_, orig), found in zip(rows, every, strict=True))
     print(f"| the same, with narrowings and Moby | {len(rows)} | {hit / len(rows):.1%} | "
           f"{statistics.median(map(len, every))} |")
@@ -46,13 +45,9 @@ def main() -> None:
         changed, plain, either, known = (sum(counts)
                                          for counts in zip(*map(channel_knows, cases)))
         spun = [s for case in cases for s, _ in case.word_pairs()]
-        for label, hit, links in (
-                ("", plain, restores_from),
-                (", with narrowings", either, lambda w: restores_from(w) + narrowed_from(w)),
-                (", with narrowings and Moby", known,
-                 lambda w: restores_from(w) + narrowed_from(w) + moby_from(w))):
-            # Distinct originals, as the decoder offers them: a word may come both ways.
-            median = statistics.median(len({link.word for link in links(word)}) for word in spun)
+        for level, (label, hit) in enumerate((("", plain), (", with narrowings", either),
+                                               (", with narrowings and Moby", known))):
+            median = statistics.median(len(candidates(word)[level]) for word in spun)
             print(f"| tortured phrases, {name} set{label} | {changed} | "
                   f"{hit / changed:.1%} | {median} |")
     for corpus in ("sotu", "brown"):

@@ -82,16 +82,23 @@ def load_cases(path: Path = DATA["seen"]) -> list[Case]:
     return cases
 
 
+def candidates(spun: str) -> tuple[set[str], set[str], set[str]]:
+    """The originals offered for ``spun`` by restores_from, then with narrowed_from
+    too, then with moby_from too (distinct words, as the decoder offers them)."""
+    plain = {link.word for link in restores_from(spun)}
+    narrowed = plain | {link.word for link in narrowed_from(spun)}
+    return plain, narrowed, narrowed | {link.word for link in moby_from(spun)}
+
+
 def channel_knows(case: Case) -> tuple[int, int, int, int]:
     """(changed words, originals among restores_from, among restores_from or
     narrowed_from, among those or moby_from)."""
     pairs = case.word_pairs()
-    plain = sum(o in {link.word for link in restores_from(s)} for s, o in pairs)
-    either = sum(o in {link.word for link in restores_from(s) + narrowed_from(s)}
-                 for s, o in pairs)
-    any_ = sum(o in {link.word for link in restores_from(s) + narrowed_from(s) + moby_from(s)}
-               for s, o in pairs)
-    return len(pairs), plain, either, any_
+    known = [0, 0, 0]
+    for spun, original in pairs:
+        for level, found in enumerate(candidates(spun)):
+            known[level] += original in found
+    return len(pairs), *known
 
 
 def main() -> None:

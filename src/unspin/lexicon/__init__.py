@@ -34,6 +34,8 @@ __all__ = ["Link", "entry", "load_store", "moby_fanout", "moby_from", "narrowed_
 # The relations that name a broader word: a spinner that narrows ("error" ->
 # "blunder") follows one of these backwards.
 BROADER = ("hypernym", "thesaurus_generic")
+# Weights of the relations read at look-up time, which the artifact does not hold.
+LOOKUP_WEIGHTS = dict((NARROWING, MOBY))
 
 
 @dataclass(frozen=True)
@@ -257,8 +259,7 @@ def _links(word: str, forward: bool, source: str = "channel") -> tuple[Link, ...
 
 
 def _weight(store, relation: str) -> float:
-    return {NARROWING[0]: NARROWING[1], MOBY[0]: MOBY[1]}.get(relation) \
-        or store.weights[relation]
+    return LOOKUP_WEIGHTS[relation] if relation in LOOKUP_WEIGHTS else store.weights[relation]
 
 
 def _narrowing_edges(store, forward: bool):
