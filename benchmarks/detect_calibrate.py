@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("--doubt-below", type=float,
                         help="report doubts up to this confidence of keeping (spans only; "
                              "the scores do not change), to study looser span rules")
+    parser.add_argument("--thesaurus", default="lexicon", choices=["lexicon", "moby"],
+                        help="the simulated spinner's thesaurus (unspin.spin); the packaged "
+                             "calibration was fitted on the lexicon's")
     parser.add_argument("--set", default="",
                         help="full mode: decoder settings to change, e.g. right_context=6 "
                              "(an experiment: the packaged calibration was fitted without)")
@@ -116,7 +119,8 @@ def main() -> None:
             seconds += time.perf_counter() - began
             n_words += len(words(text))
             for rate in rates:
-                spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
+                spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()),
+                            thesaurus=args.thesaurus)
                 found = detect(spun.text, mode=args.mode, model=lm, config=config)
                 scores.setdefault(rate, []).append(found.score)
                 if rate == 0.25:

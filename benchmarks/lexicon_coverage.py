@@ -30,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="test")
     parser.add_argument("--paragraphs", type=int, default=300)
+    parser.add_argument("--moby-paragraphs", type=int, default=100,
+                        help="paragraphs per corpus spun by the Moby spinner (0: none)")
     args = parser.parse_args()
     rows = [line.split("\t") for line in (REPO / "tests/data/brief_spins.tsv").read_text()
             .splitlines() if line and not line.startswith("#")]
@@ -61,6 +63,24 @@ def main() -> None:
                 total += 1
         print(f"| simulator, {corpus} {args.split}, rate 0.25 | {total} | {hits / total:.1%} | "
               f"{statistics.median(sizes)} (p90 {sorted(sizes)[int(0.9 * len(sizes))]}) |")
+    if args.moby_paragraphs:
+        moby_spinner_rows(args.split, args.moby_paragraphs)
+
+
+def moby_spinner_rows(split: str, paragraphs: int) -> None:
+    """The simulator's Moby spinner: how often the built channel, and the channel
+    with narrowings and Moby, holds the original of what it wrote."""
+    for corpus in ("sotu", "brown"):
+        found = []
+        for pid, text in sample_paragraphs(corpus, split, paragraphs):
+            out = spin(text, 0.25, seed=zlib.crc32(pid.encode()), thesaurus="moby")
+            found += [(edit.original.lower(), candidates(edit.spun.lower()))
+                      for edit in out.edits]
+        for level, label in ((0, ""), (2, ", with narrowings and Moby")):
+            hit = sum(original in sets[level] for original, sets in found)
+            median = statistics.median(len(sets[level]) for _, sets in found)
+            print(f"| Moby spinner, {corpus} {split}, rate 0.25{label} | {len(found)} | "
+                  f"{hit / len(found):.1%} | {median} |")
 
 
 if __name__ == "__main__":

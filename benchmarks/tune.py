@@ -22,10 +22,10 @@ from unspin.spin import spin
 from unspin.text import words
 
 
-def run(config: Config, data, lm, rate: float) -> str:
+def run(config: Config, data, lm, rate: float, thesaurus: str = "lexicon") -> str:
     counts, outcomes, n_words, began = Counts(), [], 0, time.perf_counter()
     for pid, text in data:
-        spun = spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()))
+        spun = spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()), thesaurus=thesaurus)
         restored = restore(spun.text, model=lm, config=config)
         counts += score_restoration(text, spun, restored)
         outcomes += edit_outcomes(spun, restored)
@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.25)
     parser.add_argument("--corpus", default="sotu")
     parser.add_argument("--model", default="smollm2")
+    parser.add_argument("--thesaurus", default="lexicon", choices=["lexicon", "moby"],
+                        help="the simulated spinner's thesaurus (unspin.spin)")
     parser.add_argument("--base", default="",
                         help="settings every run starts from, e.g. passes=2,keep_bias=1.5")
     parser.add_argument("--skip-base", action="store_true", help="do not run the base setting")
@@ -52,13 +54,15 @@ def main() -> None:
     data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
     base = parse_settings(args.base)
     if not args.skip_base:
-        print(f"base {args.base or 'defaults'}:", run(start(args.model, base), data, lm, args.rate),
+        print(f"base {args.base or 'defaults'}:", run(start(args.model, base), data, lm, args.rate,
+                                                         args.thesaurus),
               flush=True)
     for item in args.grid:
         key, values = item.split("=")
         for value in values.split(","):
             config = start(args.model, {**base, **dict([_setting(f"{key}={value}")])})
-            print(f"{key}={value}:", run(config, data, lm, args.rate), flush=True)
+            print(f"{key}={value}:", run(config, data, lm, args.rate, args.thesaurus),
+                  flush=True)
 
 
 def start(model: str, changes: dict) -> Config:

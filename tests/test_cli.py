@@ -45,12 +45,22 @@ def test_spin_json_roundtrip():
     assert apply_edits(data["text"], edits) == text
 
 
+def test_spin_from_moby():
+    from unspin import spin
+    text = "The new leader will hold talks in Moscow about the trade war."
+    result = run(["spin", "-", "--rate", "0.5", "--seed", "3", "--thesaurus", "moby"],
+                 stdin=text.encode())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == spin(text, 0.5, seed=3, thesaurus="moby").text != text
+
+
 @pytest.mark.parametrize("args, stdin, message", [
     (["spin", "/no/such/file"], None, b"cannot read /no/such/file"),
     (["spin", "-"], b"\x00\x01binary", b"binary"),
     (["spin", "-"], b"caf\xe9", b"not UTF-8"),
     (["spin", "-", "--rate", "2"], b"x", b"rate"),
     (["eval", "--rates", "abc"], None, b"--rates"),
+    (["spin", "-", "--thesaurus", "roget"], b"x", b"--thesaurus"),
 ])
 def test_bad_input_gives_a_message_and_exit_2(args, stdin, message):
     result = run(args, stdin)

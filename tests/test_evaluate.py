@@ -62,3 +62,30 @@ def test_auc():
     assert auc([1, 2, 3], [0, 0.5]) == 1.0
     assert auc([0], [1]) == 0.0
     assert auc([1, 1], [1, 1]) == 0.5
+
+
+def test_evaluate_spins_with_the_thesaurus_asked_for():
+    """``unspin eval --thesaurus moby`` scores text spun from Moby, not the lexicon:
+    a restorer that gives back the true original of Moby's spins restores them all."""
+    import zlib
+
+    from unspin.evaluate import evaluate
+    from unspin.spin import spin
+
+    text = ("The new leader will hold talks in Moscow, as he said on Friday. A think tank "
+            "warned of a trade war, and the markets fell by 3 percent in London.")
+    pid, rate = "p1", 0.4
+    seed = zlib.crc32(f"{pid}:{rate}".encode())  # as evaluate seeds it
+    moby = spin(text, rate, seed=seed, thesaurus="moby")
+    assert moby.edits and moby.text != spin(text, rate, seed=seed).text
+
+    def oracle(spun_text):  # knows the Moby spin's alignment only
+        return Restoration(text, list(moby.edits)) if spun_text == moby.text else \
+            Restoration(spun_text, [])
+
+    row = evaluate(oracle, [(pid, text)], rate, "oracle", "sotu", score_clean=False,
+                   thesaurus="moby")
+    assert row.counts.spun_words == sum(len(e.original.split()) for e in moby.edits)
+    assert row.counts.restored_words == row.counts.spun_words
+    assert evaluate(oracle, [(pid, text)], rate, "oracle", "sotu",
+                    score_clean=False).counts.restored_words == 0

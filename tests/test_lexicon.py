@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from unspin.corpora import data_dir
-from unspin.lexicon import (moby, moby_fanout, moby_from, narrowed_from, narrowing_count,
-                            narrowings, restores_from, spins_to)
+from unspin.lexicon import (moby, moby_fanout, moby_from, moby_spins_to, narrowed_from,
+                            narrowing_count, narrowings, restores_from, spins_to)
 from unspin.lexicon.inflect import analyses, inflect
 from unspin.lexicon.kept import never_spun
 from unspin.lexicon.store import load_store
@@ -222,6 +222,48 @@ def test_moby_table_counts_agree():
         for head in heads.split("|"):
             counted[head] = counted.get(head, 0) + 1
     assert counted == fanouts and len(fanouts) > 25_000
+
+
+def test_moby_spins_forwards_what_it_restores_backwards():
+    """The simulator's Moby spinner and the restorer's Moby look-up are one
+    relation: nearly every word the spinner writes leads back to its original.
+    (Not all: "never" -> "not" is listed, but "not" is a word a spinner keeps.)"""
+    sample = ("network", "networks", "smart", "said", "learning", "random", "leader",
+              "decisions", "growing", "larger")
+    written = [(word, link.word) for word in sample for link in moby_spins_to(word)]
+    assert len(written) > 800
+    back = [(word, spun) for word, spun in written
+            if word in {link.word for link in moby_from(spun)}]
+    assert len(back) >= 0.97 * len(written)
+
+
+def test_moby_spinner_keeps_part_of_speech_and_inflection():
+    said = {link.word for link in moby_spins_to("said")}
+    assert {"affirmed", "announced"} <= said
+    assert not [w for w in said if w.startswith("about")]  # "say" lists "about", not a verb
+    networks = {(link.word, link.tag) for link in moby_spins_to("networks")}
+    assert ("organizations", "NNS") in networks and ("trellises", "VBZ") in networks
+    assert {tag for _, tag in networks} == {"NNS", "VBZ"}  # a plural, or "it networks"
+
+
+def test_moby_spinner_writes_single_words_and_no_names():
+    store = load_store()
+    sample = ("leader", "will", "in", "country", "world", "president") + tuple(store.words[::900])
+    written = [link.word for word in sample for link in moby_spins_to(word)]
+    assert len(written) > 2000
+    assert not [w for w in written if " " in w or store.is_name(w)]
+    assert moby_spins_to("the") == moby_spins_to("of") == moby_spins_to("think tank") == []
+
+
+def test_a_word_the_lexicon_lacks_is_never_inflected():
+    """Moby lists "games" under "going" (as in "what's going"); the lexicon has no
+    part of speech for it, so it may stand for a base form, never be made a VBG."""
+    store = load_store()
+    unknown = [w for w in moby.synonyms("go") if " " not in w and not store.forward(w)]
+    assert unknown
+    written = {link.word for link in moby_spins_to("going")}
+    assert not [w for w in written if w.endswith("ing") and w[:-3] in unknown]
+    assert set(unknown) <= {link.word for link in moby_spins_to("go")}
 
 
 MOBY_WORDS = data_dir() / "corpora" / "moby" / "words.txt"

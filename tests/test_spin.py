@@ -78,3 +78,29 @@ def test_ordinals_stay():
         out = spin(text, 0.6, seed=seed)
         assert out.text.count("30th ") == 3 and out.text.count("22nd ") == 3, out.text
         assert out.text.count("3rd ") == 3, out.text
+
+
+def test_a_moby_spinner_writes_from_moby_word_for_word():
+    from unspin.lexicon import moby_spins_to
+    text = " ".join([TEXT] * 4)
+    out = spin(text, 0.3, seed=2, thesaurus="moby")
+    assert apply_edits(out.text, out.edits) == text
+    assert len(out.edits) > 10
+    for edit in out.edits:
+        assert " " not in edit.original and " " not in edit.spun
+        written = {link.word for link in moby_spins_to(edit.original)}
+        assert edit.spun.lower() in written, edit
+    assert out.text != spin(text, 0.3, seed=2).text
+
+
+def test_the_moby_spinner_keeps_names_and_function_words():
+    for seed in range(10):
+        out = spin(TEXT, 0.5, seed=seed, thesaurus="moby")
+        changed = {e.original.lower() for e in out.edits}
+        assert not changed & {"moscow", "london", "smith", "friday", "the", "of", "and"}
+
+
+def test_an_unknown_thesaurus_is_refused():
+    import pytest
+    with pytest.raises(ValueError, match="thesaurus"):
+        spin(TEXT, 0.3, thesaurus="roget")

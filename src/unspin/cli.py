@@ -79,14 +79,17 @@ def lexicon(word: str, as_json: bool, limit: int) -> None:
               help="Share of words to change.")
 @click.option("--seed", default=0, show_default=True, help="Random seed; same seed, same output.")
 @click.option("--json", "as_json", is_flag=True, help="Print the spun text and its alignment.")
-def spin(source: str, rate: float, seed: int, as_json: bool) -> None:
+@click.option("--thesaurus", type=click.Choice(["lexicon", "moby"]), default="lexicon",
+              show_default=True, help="Where substitutes come from: the built lexicon "
+              "(WordNet, MyThes) or Moby Thesaurus II.")
+def spin(source: str, rate: float, seed: int, as_json: bool, thesaurus: str) -> None:
     """Spin the text in SOURCE (a file, or - for standard input) like an article spinner.
 
-    Example: unspin spin article.txt --rate 0.25 --seed 1
+    Example: unspin spin article.txt --rate 0.25 --seed 1 --thesaurus moby
     """
     from . import spin as spin_text
 
-    result = spin_text(read_input(source), rate=rate, seed=seed)
+    result = spin_text(read_input(source), rate=rate, seed=seed, thesaurus=thesaurus)
     if as_json:
         print_json(result.to_dict())
     else:
@@ -278,8 +281,11 @@ def trace(ctx: click.Context, source: str, corpus: str, top: int, no_restore: bo
               show_default=True)
 @click.option("--paragraphs", default=200, show_default=True, help="Paragraphs per corpus.")
 @click.option("--model", default=None, help="Language model for the restore system.")
+@click.option("--thesaurus", type=click.Choice(["lexicon", "moby"]), default="lexicon",
+              show_default=True, help="The spinner's thesaurus: the built lexicon "
+              "(WordNet, MyThes) or Moby Thesaurus II.")
 def evaluate_command(systems: tuple[str, ...], corpora: tuple[str, ...], rates: str, which: str,
-                     paragraphs: int, model: str | None) -> None:
+                     paragraphs: int, model: str | None, thesaurus: str) -> None:
     """Spin held-out paragraphs, restore them, and print a Markdown table of metrics.
 
     Example: unspin eval --system unigram --corpus sotu --paragraphs 50
@@ -293,9 +299,10 @@ def evaluate_command(systems: tuple[str, ...], corpora: tuple[str, ...], rates: 
         sample = sample_paragraphs(corpus, which, paragraphs)
         for rate in _parse_rates(rates):
             for name, restorer in restorers.items():
-                rows.append(evaluate(restorer, sample, rate, name, corpus))
+                rows.append(evaluate(restorer, sample, rate, name, corpus, thesaurus=thesaurus))
                 click.echo(f"done {corpus} {rate} {name}", err=True)
-    click.echo(f"Split: {which}; {paragraphs} paragraphs of 50+ words per corpus.\n")
+    click.echo(f"Split: {which}; {paragraphs} paragraphs of 50+ words per corpus; "
+               f"spun from the {thesaurus} thesaurus.\n")
     click.echo(format_table(rows))
 
 

@@ -184,17 +184,20 @@ class Row:
 
 
 def evaluate(restorer: Restorer, paragraphs: list[tuple[str, str]], rate: float,
-             system: str, corpus: str, score_clean: bool = True) -> Row:
+             system: str, corpus: str, score_clean: bool = True,
+             thesaurus: str = "lexicon") -> Row:
     """Spin each ``(id, text)`` paragraph at ``rate``, restore it, and total the metrics.
 
     The spin seed comes from the paragraph id and rate, so every system sees the
-    same spun text. With ``score_clean`` the clean paragraphs are restored too,
-    for the detection AUC.
+    same spun text; ``thesaurus`` picks the spinner's (:func:`unspin.spin`).
+    With ``score_clean`` the clean paragraphs are restored too, for the
+    detection AUC.
     """
     row = Row(corpus, rate, system, len(paragraphs))
     spun_scores, clean_scores, seconds, n_words = [], [], 0.0, 0
     for pid, text in paragraphs:
-        spun = spin(text, rate=rate, seed=zlib.crc32(f"{pid}:{rate}".encode()))
+        spun = spin(text, rate=rate, seed=zlib.crc32(f"{pid}:{rate}".encode()),
+                    thesaurus=thesaurus)
         began = time.perf_counter()
         restored = restorer(spun.text)
         seconds += time.perf_counter() - began

@@ -12,7 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .lexicon import Link, spins_to
+from .lexicon import Link, moby_spins_to, spins_to
 from .lexicon.kept import WH_WORDS, never_spun
 from .text import Edit, Token, is_name, match_case, phrase_span, words
 
@@ -25,6 +25,7 @@ FUNCTION_WORD_FACTOR = 0.3
 FILLER_FACTOR = 0.3
 TARGET_RE = re.compile(r"[a-z]+(?:[ '\-][a-z]+)*")
 MAX_PHRASE = 3
+THESAURI = ("lexicon", "moby")
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,14 @@ class Spun:
         return {"text": self.text, "edits": [e.to_dict() for e in self.edits]}
 
 
-def spin(text: str, rate: float = 0.25, seed: int = 0) -> Spun:
+def spin(text: str, rate: float = 0.25, seed: int = 0, thesaurus: str = "lexicon") -> Spun:
     """Spin ``text`` so that about ``rate`` of its words change; the same seed, the same result.
+
+    ``thesaurus`` is where substitutes come from: ``"lexicon"``, the built
+    channel (WordNet and MyThes, with phrases and fillers), or ``"moby"``, Moby
+    Thesaurus II's lists, one word for one word and uniformly chosen. Real
+    spinners draw on thesauri as broad as Moby; a restorer tuned on one
+    spinner is tested on the other.
 
     >>> out = spin("The new leader will hold talks in Moscow.", rate=0.5, seed=1)
     >>> out.text != "The new leader will hold talks in Moscow."
@@ -54,12 +61,16 @@ def spin(text: str, rate: float = 0.25, seed: int = 0) -> Spun:
     'The new leader will hold talks in Moscow.'
     >>> spin("The 42 of 1999.", rate=0.9).edits
     []
+    >>> spin("Neural networks", rate=1.0, seed=2, thesaurus="moby").text != "Neural networks"
+    True
     """
     if not 0.0 <= rate <= 1.0:
         raise ValueError(f"rate must be between 0 and 1, not {rate}")
+    if thesaurus not in THESAURI:
+        raise ValueError(f"thesaurus must be one of {', '.join(THESAURI)}, not {thesaurus!r}")
     rng = random.Random(seed)
     tokens = words(text)
-    plans = _eligible(text, tokens)
+    plans = _eligible(text, tokens, moby=thesaurus == "moby")
     weight = sum(factor for _, _, factor, _ in plans)
     # Scale so that about `rate` of all words change although many are protected.
     chance = min(1.0, rate * len(tokens) / weight) if weight else 0.0
@@ -74,11 +85,13 @@ def spin(text: str, rate: float = 0.25, seed: int = 0) -> Spun:
     return _render(text, tokens, replacements)
 
 
-def _eligible(text: str, tokens: list[Token]) -> list[tuple[int, int, float, list[Link]]]:
+def _eligible(text: str, tokens: list[Token],
+              moby: bool = False) -> list[tuple[int, int, float, list[Link]]]:
     """Spans the spinner may replace: (first token, last token, chance factor, links)."""
     plans = []
+    look_up = moby_spins_to if moby else spins_to
     for i, token in enumerate(tokens):
-        for n in range(MAX_PHRASE, 1, -1):
+        for n in range(MAX_PHRASE, 1, -1) if not moby else ():
             phrase = _phrase(text, tokens, i, n)
             links = _usable(spins_to(phrase)) if phrase else []
             if links:
@@ -87,7 +100,7 @@ def _eligible(text: str, tokens: list[Token]) -> list[tuple[int, int, float, lis
         word = token.text
         if _protected(text, token):
             continue
-        links = _usable(spins_to(word))
+        links = _usable(look_up(word))
         if links:
             factor = FUNCTION_WORD_FACTOR if word.lower() in FUNCTION_WORDS else 1.0
             plans.append((i, i, factor, links))

@@ -3,9 +3,10 @@
 Built from WordNet 3.0 and the MyThes thesaurus by ``scripts/build_lexicon.py``;
 see ``relations.py`` for the relation types and weights and ``store.py`` for the
 file format. Look-ups take any inflected word or phrase and keep its inflection.
-Two more look-ups sit beside the built channel, for the restorer only: the
-hypernym edges read backwards (:func:`narrowed_from`) and Moby Thesaurus II's
-lists (:func:`moby_from`, from ``moby.py``).
+Two more look-ups sit beside the built channel: the hypernym edges read
+backwards (:func:`narrowed_from`, for the restorer) and Moby Thesaurus II's
+lists (from ``moby.py``), read backwards for the restorer (:func:`moby_from`)
+and forwards for the simulator's second spinner (:func:`moby_spins_to`).
 
 >>> [link.word for link in restores_from("volition")][:1]
 ['will']
@@ -28,8 +29,9 @@ from . import moby
 from .relations import MOBY, NARROWING, POS_CODES
 from .store import load_store
 
-__all__ = ["Link", "entry", "load_store", "moby_fanout", "moby_from", "narrowed_from",
-           "narrowing_count", "narrowings", "restores_from", "spin_weight", "spins_to"]
+__all__ = ["Link", "entry", "load_store", "moby_fanout", "moby_from", "moby_spins_to",
+           "narrowed_from", "narrowing_count", "narrowings", "restores_from", "spin_weight",
+           "spins_to"]
 
 # The relations that name a broader word: a spinner that narrows ("error" ->
 # "blunder") follows one of these backwards.
@@ -171,6 +173,31 @@ def moby_from(word: str) -> list[Link]:
             if moby_fanout(link.word) > 0]
 
 
+def moby_spins_to(word: str) -> list[Link]:
+    """What a spinner drawing on Moby's lists may write for ``word``: the single
+    words listed under it (or under its lemma, inflected to agree), as
+    ``moby_synonym`` links of equal weight. The simulator's second thesaurus
+    (``spin(..., thesaurus="moby")``); :func:`moby_from` reads it backwards.
+
+    >>> "organizations" in {link.word for link in moby_spins_to("networks")}
+    True
+
+    Kept words are not spun and names are not written; Moby's phrases are
+    left out, as :func:`moby_from` leaves them out.
+
+    >>> moby_spins_to("of"), moby_spins_to("zzyzx")
+    ([], [])
+    """
+    word = word.strip().lower()
+    if never_spun(word) or " " in word:
+        return []
+    # A form the lexicon cannot read back ("awesomer" for "larger") is made by
+    # inflection rules, not found in any spinner's table.
+    return [link for link in _links(word, forward=True, source="moby") if " " not in link.word
+            and (link.tag is None or (link.pos, link.tag) in
+                 {(pos, tag) for _, pos, tag in analyses(link.word)})]
+
+
 @lru_cache(maxsize=200_000)
 def moby_fanout(word: str) -> int:
     """How many synonyms Moby lists for ``word`` (or its lemma, for an inflected
@@ -225,7 +252,7 @@ def _links(word: str, forward: bool, source: str = "channel") -> tuple[Link, ...
     if source == "narrow":
         edges = _narrowing_edges(store, forward)
     elif source == "moby":
-        edges = _moby_edges(store)
+        edges = _moby_edges(store, forward)
     else:
         edges = store.forward if forward else store.inverse
     best: dict[str, Link] = {}
@@ -280,19 +307,32 @@ def _narrowing_edges(store, forward: bool):
     return edges
 
 
-def _moby_edges(store):
-    """Edge look-up for Moby, backwards only: the headwords listing a lemma.
+def _moby_edges(store, forward: bool):
+    """Edge look-up for Moby: the words listed under a lemma (forward) or the
+    headwords listing it (back).
 
-    Moby has no parts of speech, so a headword takes those the lexicon knows
-    for it (every one, if it knows none), which lets an inflected spun word
-    ("organizations") find its original in the same inflection ("networks").
+    Moby has no parts of speech, so a word takes those the lexicon knows for
+    it, and a link those both ends share (a word it does not know shares any
+    but is taken only as written), which lets an inflected spun word
+    ("organizations") find its original in the same inflection ("networks"),
+    and an inflected original its spun form.
     """
     def edges(lemma: str) -> list[tuple[str, str, str]]:
-        return [(other, pos, MOBY[0]) for other in moby.headwords_listing(lemma)
-                if not store.is_name(other) for pos in _parts_of_speech(store, other)]
+        others = moby.synonyms(lemma) if forward else moby.headwords_listing(lemma)
+        mine = _parts_of_speech(store, lemma) or POS_CODES
+        found = []
+        for other in others:
+            if store.is_name(other):
+                continue
+            # A link holds in a part of speech both ends have: "say" lists "about",
+            # but a spun "said" is not "abouted". A word the lexicon does not know
+            # gets no part of speech, so it is never inflected ("gamesing").
+            found += [(other, pos, MOBY[0])
+                      for pos in _parts_of_speech(store, other) or ("",) if not pos or pos in mine]
+        return found
     return edges
 
 
 @lru_cache(maxsize=200_000)
 def _parts_of_speech(store, lemma: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(pos for _, pos, _ in store.forward(lemma))) or tuple(POS_CODES)
+    return tuple(dict.fromkeys(pos for _, pos, _ in store.forward(lemma)))

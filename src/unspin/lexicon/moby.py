@@ -1,4 +1,4 @@
-"""Moby Thesaurus II seen backwards: which headwords list a word among their synonyms.
+"""Moby Thesaurus II: which headwords list a word among their synonyms, and the reverse.
 
 Real spinners draw from thesauri far broader than WordNet: the tortured phrases
 of published papers ("neural organization" for neural network, "irregular
@@ -14,8 +14,9 @@ on npm in the package ``moby``; ``scripts/build_moby.py`` turns its
 * ``word<TAB>headword|headword|...`` lines: every headword that lists the word.
 
 Words are lower-cased, one to three words of letters, hyphens and apostrophes.
-Moby gives no parts of speech; ``lexicon.moby_from`` inflects through the
-lexicon's own.
+Moby gives no parts of speech; ``lexicon.moby_from`` (the restorer's look-up)
+and ``lexicon.moby_spins_to`` (the simulator's Moby spinner) inflect through
+the lexicon's own.
 
 >>> "network" in headwords_listing("organization")
 True
@@ -42,9 +43,32 @@ def headwords_listing(word: str) -> tuple[str, ...]:
     return tuple(found.split("|")) if found else ()
 
 
+def synonyms(headword: str) -> tuple[str, ...]:
+    """The words Moby lists under ``headword`` (a lemma): what a spinner drawing
+    on Moby may write for it. The order is the table's, not Moby's.
+
+    >>> "organization" in synonyms("network")
+    True
+    >>> synonyms("zzyzx")
+    ()
+    """
+    return tuple(_listed_under().get(headword, ()))
+
+
 def fanout(headword: str) -> int:
     """How many synonyms Moby lists under ``headword``; 0 if it is not a headword."""
     return _table()[0].get(headword, 0)
+
+
+@lru_cache(maxsize=1)
+def _listed_under() -> dict[str, list[str]]:
+    # The table is stored one way, for the restorer; the simulator's forward view
+    # is built on first use (about a second), not shipped a second time.
+    lists: dict[str, list[str]] = {}
+    for word, headwords in _table()[1].items():
+        for headword in headwords.split("|"):
+            lists.setdefault(headword, []).append(word)
+    return lists
 
 
 @lru_cache(maxsize=1)

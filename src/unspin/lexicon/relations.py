@@ -27,8 +27,9 @@ RELATIONS: list[tuple[str, float]] = [
 # ("error" -> "blunder"); the simulator does not, and the decoder gives these links
 # their own prior (``decode.Config.narrow_share``).
 NARROWING: tuple[str, float] = ("hyponym", 0.1)
-# Not stored either: Moby Thesaurus II's lists, read backwards (``lexicon.moby_from``),
-# with their own prior too (``decode.Config.moby_share``).
+# Not stored either: Moby Thesaurus II's lists, read backwards for the decoder
+# (``lexicon.moby_from``, with its own prior, ``decode.Config.moby_share``) and
+# forwards for the simulator's second spinner (``lexicon.moby_spins_to``).
 MOBY: tuple[str, float] = ("moby_synonym", 0.1)
 
 RELATION_NAMES = [name for name, _ in RELATIONS]
