@@ -66,12 +66,13 @@ def test_edits_replay_and_carry_alternatives(lm):
 def test_a_later_pass_restores_in_the_restored_context(lm):
     """Spun neighbours mislead the model; the second pass sees "he" and finds "as".
 
-    At the default keep bias (1.5) one pass already restores this sentence, so the
-    test keeps the bias at which one pass does not (2.0)."""
+    At the default keep bias (1.5), or with Moby's options on, one pass already
+    restores this sentence, so the test keeps the settings at which one pass
+    does not (bias 2.0, Moby off)."""
     text = ("A deliberation vessel warned of a commercialized warfare, arsenic helium said "
             "connected Friday.")
-    one = restore(text, model=lm, config=Config(passes=1, keep_bias=2.0))
-    two = restore(text, model=lm, config=Config(passes=2, keep_bias=2.0))
+    one = restore(text, model=lm, config=Config(passes=1, keep_bias=2.0, moby_share=0.0))
+    two = restore(text, model=lm, config=Config(passes=2, keep_bias=2.0, moby_share=0.0))
     assert "arsenic he said" in one.text
     assert "as he said" in two.text
     assert apply_edits(text, two.edits) == two.text
