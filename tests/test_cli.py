@@ -72,3 +72,11 @@ def test_bad_input_gives_a_message_and_exit_2(args, stdin, message):
 def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help and "Example:" in command.help, name
+
+
+def test_the_thesaurus_choices_are_the_spinners():
+    from unspin.spin import THESAURI
+
+    for name in ("spin", "eval"):
+        option = next(p for p in cli.commands[name].params if p.name == "thesaurus")
+        assert tuple(option.type.choices) == THESAURI

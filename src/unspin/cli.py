@@ -39,6 +39,10 @@ threshold_option = click.option(
     "--threshold", default=None, type=click.FloatRange(0, 1),
     help="detect: probability at or above which a text is called spun "
          "(default: the mode's, set on dev for few false alarms).")
+# spin.THESAURI, written out: importing the lexicon here would slow every command's start.
+thesaurus_option = click.option(
+    "--thesaurus", type=click.Choice(["lexicon", "moby"]), default="lexicon", show_default=True,
+    help="The spinner's thesaurus: the built lexicon (WordNet, MyThes) or Moby Thesaurus II.")
 lexicon_option = click.option(
     "--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
     help="Known tortured phrases: a tortured,original CSV or a Problematic Paper Screener "
@@ -79,9 +83,7 @@ def lexicon(word: str, as_json: bool, limit: int) -> None:
               help="Share of words to change.")
 @click.option("--seed", default=0, show_default=True, help="Random seed; same seed, same output.")
 @click.option("--json", "as_json", is_flag=True, help="Print the spun text and its alignment.")
-@click.option("--thesaurus", type=click.Choice(["lexicon", "moby"]), default="lexicon",
-              show_default=True, help="Where substitutes come from: the built lexicon "
-              "(WordNet, MyThes) or Moby Thesaurus II.")
+@thesaurus_option
 def spin(source: str, rate: float, seed: int, as_json: bool, thesaurus: str) -> None:
     """Spin the text in SOURCE (a file, or - for standard input) like an article spinner.
 
@@ -281,9 +283,7 @@ def trace(ctx: click.Context, source: str, corpus: str, top: int, no_restore: bo
               show_default=True)
 @click.option("--paragraphs", default=200, show_default=True, help="Paragraphs per corpus.")
 @click.option("--model", default=None, help="Language model for the restore system.")
-@click.option("--thesaurus", type=click.Choice(["lexicon", "moby"]), default="lexicon",
-              show_default=True, help="The spinner's thesaurus: the built lexicon "
-              "(WordNet, MyThes) or Moby Thesaurus II.")
+@thesaurus_option
 def evaluate_command(systems: tuple[str, ...], corpora: tuple[str, ...], rates: str, which: str,
                      paragraphs: int, model: str | None, thesaurus: str) -> None:
     """Spin held-out paragraphs, restore them, and print a Markdown table of metrics.

@@ -90,8 +90,10 @@ def _eligible(text: str, tokens: list[Token],
     """Spans the spinner may replace: (first token, last token, chance factor, links)."""
     plans = []
     look_up = moby_spins_to if moby else spins_to
+    # Moby's phrases are idioms, and the lexicon's phrases are the lexicon's.
+    phrase_lengths = () if moby else range(MAX_PHRASE, 1, -1)
     for i, token in enumerate(tokens):
-        for n in range(MAX_PHRASE, 1, -1) if not moby else ():
+        for n in phrase_lengths:
             phrase = _phrase(text, tokens, i, n)
             links = _usable(spins_to(phrase)) if phrase else []
             if links:
