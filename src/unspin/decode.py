@@ -178,9 +178,10 @@ class Config:
 # of clean words changed, against 40.8 / 38.1 % and 0.61 / 0.83 % without). It
 # keeps the keep bias it was tuned with (2.0); Gemma 3's fell to 1.5 in session 13.
 # Its doubt rule (0.985) was refitted on the full mode's SmolLM2 dev decodes in
-# session 15 (Config.doubt_below says how). It keeps Moby's options off: at a
-# share of 0.1 it restored no more of the seen tortured phrases (session 21),
-# and Config.moby_share was chosen on Gemma 3's dev decodes only.
+# session 15 (Config.doubt_below says how). It keeps Moby's options off for now:
+# Config.moby_share was chosen on Gemma 3's dev decodes; SmolLM2's (session 22,
+# BENCHMARKS.md) would pick 1.0 too, but 86 % of its confident edits on the Moby
+# spinner's Brown are right, and it has no test runs with Moby.
 ONE_PASS: dict = {"channel_weight": 1.25, "passes": 1, "right_surprise": math.inf,
                   "doubt_below": 0.985, "right_context": 2, "tail_margin": math.inf,
                   "keep_bias": 2.0, "moby_share": 0.0}
