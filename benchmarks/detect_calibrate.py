@@ -32,7 +32,7 @@ from unspin.detect import (
 from unspin.evaluate import auc
 from unspin.lm import load_model
 from unspin.lm.registry import DEFAULT_MODEL
-from unspin.spin import spin
+from unspin.spin import THESAURI, spin
 from unspin.text import words
 
 RATES = (0.1, 0.25, 0.4)
@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--doubt-below", type=float,
                         help="report doubts up to this confidence of keeping (spans only; "
                              "the scores do not change), to study looser span rules")
-    parser.add_argument("--thesaurus", default="lexicon", choices=["lexicon", "moby"],
+    parser.add_argument("--thesaurus", default="lexicon", choices=THESAURI,
                         help="the simulated spinner's thesaurus (unspin.spin); the packaged "
                              "calibration was fitted on the lexicon's")
     parser.add_argument("--set", default="",

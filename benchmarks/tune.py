@@ -18,7 +18,7 @@ from unspin.corpora import sample_paragraphs
 from unspin.decode import Config, restore, settings_for
 from unspin.evaluate import Counts, edit_outcomes, score_restoration
 from unspin.lm import load_model
-from unspin.spin import spin
+from unspin.spin import THESAURI, spin
 from unspin.text import words
 
 
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.25)
     parser.add_argument("--corpus", default="sotu")
     parser.add_argument("--model", default="smollm2")
-    parser.add_argument("--thesaurus", default="lexicon", choices=["lexicon", "moby"],
+    parser.add_argument("--thesaurus", default="lexicon", choices=THESAURI,
                         help="the simulated spinner's thesaurus (unspin.spin)")
     parser.add_argument("--base", default="",
                         help="settings every run starts from, e.g. passes=2,keep_bias=1.5")

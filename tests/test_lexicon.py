@@ -241,6 +241,9 @@ def test_moby_spinner_keeps_part_of_speech_and_inflection():
     said = {link.word for link in moby_spins_to("said")}
     assert {"affirmed", "announced"} <= said
     assert not [w for w in said if w.startswith("about")]  # "say" lists "about", not a verb
+    # an adverb is no spin of an adjective or noun, though Moby lists it
+    assert "anyhow" in moby.synonyms("random")
+    assert "anyhow" not in {link.word for link in moby_spins_to("random")}
     networks = {(link.word, link.tag) for link in moby_spins_to("networks")}
     assert ("organizations", "NNS") in networks and ("trellises", "VBZ") in networks
     assert {tag for _, tag in networks} == {"NNS", "VBZ"}  # a plural, or "it networks"

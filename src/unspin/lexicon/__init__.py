@@ -324,9 +324,11 @@ def _moby_edges(store, forward: bool):
         for other in others:
             if store.is_name(other):
                 continue
-            # A link holds in a part of speech both ends have: "say" lists "about",
-            # but a spun "said" is not "abouted". A word the lexicon does not know
-            # gets no part of speech, so it is never inflected ("gamesing").
+            # A link holds only in a part of speech both ends have, so each word
+            # is inflected as what it is ("say" lists "about", but a spun "said"
+            # is not "abouted"), and a pair with none in common is not linked
+            # ("anyhow" under "random"). A word the lexicon does not know gets no
+            # part of speech: it links as written, never inflected ("gamesing").
             found += [(other, pos, MOBY[0])
                       for pos in _parts_of_speech(store, other) or ("",) if not pos or pos in mine]
         return found
