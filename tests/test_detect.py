@@ -33,19 +33,23 @@ def test_fast_mode_clean_paragraph_scores_below_threshold():
 def test_fast_score_is_the_mean_channel_likelihood_ratio():
     import math
 
-    from unspin.detect import FAST_SPIN_PRIOR
-    from unspin.screen_table import spin_ratio
+    from unspin.detect import FAST_MOBY_SHARE, FAST_SPIN_PRIOR
+    from unspin.screen_table import moby_spin_ratio, spin_ratio
 
     # No original can turn into "the", "of" or "and": each word says "not spun" a little.
-    assert spin_ratio("the") == spin_ratio("of") == 0.0
+    assert spin_ratio("the") == spin_ratio("of") == moby_spin_ratio("of") == 0.0
     assert detect("the of and", mode="fast").score == pytest.approx(math.log(1 - FAST_SPIN_PRIOR))
     # A spinner's words are likelier as its output than as themselves; their originals are not.
     assert spin_ratio("volition") > 1 > spin_ratio("will")
     assert spin_ratio("helium") > 1 > spin_ratio("he")
-    text = "the of volition"
-    expected = (2 * math.log(1 - FAST_SPIN_PRIOR)
-                + math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * spin_ratio("volition"))) / 3
-    assert detect(text, mode="fast").score == pytest.approx(expected)
+    # The word's ratio mixes the built channel's and Moby's ("organization" for network).
+    assert 0 < FAST_MOBY_SHARE < 1 and moby_spin_ratio("organization") > 0
+    for word in ("volition", "organization"):
+        ratio = ((1 - FAST_MOBY_SHARE) * spin_ratio(word)
+                 + FAST_MOBY_SHARE * moby_spin_ratio(word))
+        expected = (2 * math.log(1 - FAST_SPIN_PRIOR)
+                    + math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * ratio)) / 3
+        assert detect(f"the of {word}", mode="fast").score == pytest.approx(expected)
     # Names (capitals inside a sentence) are never spun and carry no evidence.
     assert detect("the of Volition", mode="fast").score == pytest.approx(
         2 * math.log(1 - FAST_SPIN_PRIOR) / 3)
@@ -54,11 +58,12 @@ def test_fast_score_is_the_mean_channel_likelihood_ratio():
 def test_fast_score_counts_phrases_a_spinner_writes_as_one():
     import math
 
-    from unspin.detect import FAST_PHRASE_WEIGHT, FAST_SPIN_PRIOR
-    from unspin.screen_table import phrase_spin_ratio, spin_ratio
+    from unspin.detect import FAST_MOBY_SHARE, FAST_PHRASE_WEIGHT, FAST_SPIN_PRIOR
+    from unspin.screen_table import moby_spin_ratio, phrase_spin_ratio, spin_ratio
 
     def word_term(word):
-        return math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * spin_ratio(word))
+        ratio = (1 - FAST_MOBY_SHARE) * spin_ratio(word) + FAST_MOBY_SHARE * moby_spin_ratio(word)
+        return math.log(1 - FAST_SPIN_PRIOR + FAST_SPIN_PRIOR * ratio)
 
     ratio = phrase_spin_ratio("is simply a")
     assert ratio > 1
@@ -262,10 +267,12 @@ def test_screen_table_is_current_and_agrees_with_live_lookup():
 
     from unspin.screen_table import (
         compute_likely_original,
+        compute_moby_spin_ratio,
         compute_phrase_original,
         compute_spin_ratio,
         load_phrase_table,
         load_table,
+        moby_spin_ratio,
     )
 
     table = load_table()
@@ -276,6 +283,8 @@ def test_screen_table_is_current_and_agrees_with_live_lookup():
     sample = random.Random(7).sample(sorted(table), 1500)
     for word in sample:
         assert table[word] == (compute_likely_original(word), compute_spin_ratio(word)), word
+        assert moby_spin_ratio(word) == compute_moby_spin_ratio(word), word
+    assert sum(moby_spin_ratio(word) > 0 for word in sample) > 500
     phrases = load_phrase_table()
     assert len(phrases) > 20_000 and "think factories" in phrases
     for phrase in random.Random(7).sample(sorted(phrases), 300):

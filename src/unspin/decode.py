@@ -33,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .channel_mix import moby_posterior
 from .errors import StoppedError
 from .lexicon import (Link, moby_fanout, moby_from, narrowed_from, narrowing_count,
                       restores_from, spin_weight)
@@ -138,6 +139,27 @@ class Config:
       0.25, 20 paragraphs) 58.0 / 60.5 % of the lexicon's spins (61.3 / 62.8 %
       off) and 44.0 / 48.8 % of Moby's; 7 of 33 held-out real tortured
       phrases (5 off). SmolLM2's settings (:data:`ONE_PASS`) keep it at 0.
+    * ``moby_full_at`` (0.3): how much of a text's spinning must look like
+      Moby's for Moby's options to get the whole ``moby_share``. Each text
+      gets ``moby_share * min(1, m / moby_full_at)``, where m is
+      :func:`~unspin.channel_mix.moby_posterior`, an estimate from word
+      frequencies alone (no model) of the share of its substitutions that
+      follow Moby's lists rather than the built channel's: near 0.1 for text
+      spun from the built channel, 0.35 and above for text spun from Moby's
+      lists, 0.5 with no evidence either way. So a text that is plainly spun
+      from WordNet-style relations decodes nearly without Moby's options, and
+      every other text with most or all of them. Set on dev's estimates
+      before any decode, midway between the built channel's spins (90th
+      percentile 0.14 / 0.20, sotu / brown, rate 0.25, 60 paragraphs) and
+      Moby's (10th percentile 0.40 / 0.36). Dev decodes (Gemma 3, rate 0.25,
+      15 paragraphs per corpus), sotu / brown: the lexicon's spins 57.2 /
+      54.9 % restored (55.0 / 52.5 % at the whole share, 57.8 / 55.4 % with
+      Moby off), clean words changed 0.34 / 0.58 %; Moby's 47.2 / 48.3 %, as
+      at the whole share. Test (20 paragraphs): 59.0 / 60.5 % of the
+      lexicon's spins (58.0 / 60.5 % at the whole share), 44.0 / 48.8 % of
+      Moby's (the same), the same real tortured phrases. The estimate rarely
+      falls below 0.05, so a text spun from the built channel still keeps
+      about a fifth of the share. 0 gives every text the whole share.
     * ``temperature`` (1.0): softens scores into confidences.
     * ``min_confidence`` (0.5): edits below it are not applied.
     * ``doubt_below`` (0.97): a word left alone whose probability of being
@@ -167,6 +189,7 @@ class Config:
     extra_token_penalty: float = 3.0
     narrow_share: float = 0.1
     moby_share: float = 1.0
+    moby_full_at: float = 0.3
     temperature: float = 1.0
     min_confidence: float = 0.5
     doubt_below: float = 0.97
@@ -262,7 +285,7 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
         from .lm import load_model
 
         lm = load_model(model) if model else load_model()
-    config = config or settings_for(getattr(lm, "name", None))
+    config = for_text(config or settings_for(getattr(lm, "name", None)), text)
     edits: list[Edit] = []
     doubts: list[Edit] = []
     spun_mass = 0.0
@@ -289,6 +312,23 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     restored = Restoration(apply_edits(text, edits), edits,
                            spun_mass / n_words if n_words else 0.0, doubts)
     return with_lexicon(text, restored, lexicon) if lexicon else restored
+
+
+def for_text(config: Config, text: str) -> Config:
+    """``config`` with Moby's share set for ``text`` (``Config.moby_full_at`` says how).
+
+    >>> spun = "Xi volition hold talks successful Moscow, arsenic helium said."
+    >>> round(for_text(Config(), spun).moby_share, 2)
+    0.49
+    >>> for_text(Config(moby_full_at=0), spun).moby_share
+    1.0
+    >>> for_text(Config(), "The cat sat on the mat.").moby_share
+    1.0
+    """
+    if config.moby_share <= 0 or config.moby_full_at <= 0:
+        return config
+    share = config.moby_share * min(1.0, moby_posterior(text) / config.moby_full_at)
+    return replace(config, moby_share=share, moby_full_at=0.0)
 
 
 def with_lexicon(text: str, restoration: Restoration, lexicon: list) -> Restoration:

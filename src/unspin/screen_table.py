@@ -10,7 +10,9 @@ word like "person"), about half a millisecond per new word.
 ``scripts/build_screen_table.py`` answers both once for the 100,000 most common
 English words and ships the answers; words outside the table, or a table built
 from another lexicon or wordfreq version, fall back to the live lookup, which
-gives the same answers, only slower. The same script lists the spin ratio of
+gives the same answers, only slower. Each word also carries its spin ratio under
+Moby Thesaurus II's lists (:func:`moby_spin_ratio`), for a spinner the built
+channel does not describe. The same script lists the spin ratio of
 every two- or three-word phrase the channel can write whose ratio is above 1
 (``phrase_spin_ratio``), with its likeliest original; phrases have no live
 lookup, since a text has too many windows to look each up in the lexicon.
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from wordfreq import word_frequency, zipf_frequency
 
-from .lexicon import Link, load_store, restores_from, spin_weight
+from .lexicon import Link, load_store, moby_fanout, moby_from, restores_from, spin_weight
 from .lexicon.inflect import TAGS, inflect
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
@@ -42,6 +44,7 @@ FAST_MIN_GAP = 1.0
 TABLE_PATH = Path(__file__).parent / "data" / "screen_table.tsv.gz"
 PHRASE_TABLE_PATH = Path(__file__).parent / "data" / "screen_phrases.tsv.gz"
 LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.bin"
+MOBY_PATH = Path(__file__).parent / "data" / "moby.tsv.gz"
 TABLE_WORDS = 100_000
 # Frequency of a word wordfreq does not list (its lists stop near 1e-8).
 FREQUENCY_FLOOR = 1e-8
@@ -74,6 +77,21 @@ def compute_spin_ratio(word: str) -> float:
     return float(f"{spun / max(word_frequency(word, 'en'), FREQUENCY_FLOOR):.4g}")
 
 
+def compute_moby_spin_ratio(word: str) -> float:
+    """The live lookup: :func:`compute_spin_ratio` for a spinner that draws uniformly
+    from Moby's list for the original (``lexicon.moby_from``, ``moby_fanout``).
+
+    >>> compute_moby_spin_ratio("organization") > 0.01 > compute_moby_spin_ratio("zzyzx")
+    True
+    """
+    links = moby_from(word)
+    if not links:
+        return 0.0
+    spun = sum(word_frequency(link.word, "en") / max(1, moby_fanout(link.word))
+               for link in links)
+    return float(f"{spun / max(word_frequency(word, 'en'), FREQUENCY_FLOOR):.4g}")
+
+
 def _written_then_spun(link: Link) -> float:
     """P(a writer uses the original) x P(the spinner turns it into this word): the
     original's frequency times the link's share of its spin weight (the decoder's
@@ -83,10 +101,12 @@ def _written_then_spun(link: Link) -> float:
 
 
 def table_key() -> str:
-    """What the table depends on: the lexicon's bytes, wordfreq's version, the gap, the columns."""
+    """What the table depends on: the lexicon's and Moby's bytes, wordfreq's version,
+    the gap, the columns."""
     digest = hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()[:16]
-    return (f"lexicon={digest} wordfreq={version('wordfreq')} gap={FAST_MIN_GAP} "
-            f"columns=original,gap,spin_ratio,spin_weight")
+    moby_digest = hashlib.sha256(MOBY_PATH.read_bytes()).hexdigest()[:16]
+    return (f"lexicon={digest} moby={moby_digest} wordfreq={version('wordfreq')} "
+            f"gap={FAST_MIN_GAP} columns=original,gap,spin_ratio,spin_weight,moby_ratio")
 
 
 def load_table() -> dict[str, tuple[tuple[str, float] | None, float]]:
@@ -95,27 +115,34 @@ def load_table() -> dict[str, tuple[tuple[str, float] | None, float]]:
     return _load_table()[0]
 
 
+Table = dict[str, tuple[tuple[str, float] | None, float]]
+
+
 @lru_cache(maxsize=1)
-def _load_table() -> tuple[dict[str, tuple[tuple[str, float] | None, float]], dict[str, float]]:
-    """The answers by word, and each word's spin weight (``lexicon.spin_weight``)."""
-    table: dict[str, tuple[tuple[str, float] | None, float]] = {}
+def _load_table() -> tuple[Table, dict[str, float], dict[str, float]]:
+    """The answers by word, each word's spin weight (``lexicon.spin_weight``), and
+    its Moby spin ratio where not 0."""
+    table: Table = {}
     weights: dict[str, float] = {}
+    moby_ratios: dict[str, float] = {}
     try:
         with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as f:
             if f.readline().rstrip("\n") != "# " + table_key():
-                return {}, {}
+                return {}, {}, {}
             for line in f:
                 word, _, rest = line.rstrip("\n").partition("\t")
                 if not rest:
                     table[word] = (None, 0.0)
                     continue
-                original, gap, ratio, weight = rest.split("\t")
+                original, gap, ratio, weight, moby_ratio = rest.split("\t")
                 table[word] = ((original, float(gap)) if original else None, float(ratio))
                 if weight:
                     weights[word] = float(weight)
+                if moby_ratio:
+                    moby_ratios[word] = float(moby_ratio)
     except OSError:
-        return {}, {}
-    return table, weights
+        return {}, {}, {}
+    return table, weights, moby_ratios
 
 
 def _spin_weight(word: str) -> float:
@@ -145,6 +172,19 @@ def spin_ratio(word: str) -> float:
     return compute_spin_ratio(word)
 
 
+@lru_cache(maxsize=200_000)
+def moby_spin_ratio(word: str) -> float:
+    """How much likelier lower-cased ``word`` is as the output of a spinner drawing
+    from Moby's lists than as itself (``channel_mix`` and the fast mode weigh it).
+
+    >>> moby_spin_ratio("organization") > moby_spin_ratio("the") == 0.0
+    True
+    """
+    if word in load_table():
+        return _load_table()[2].get(word, 0.0)
+    return compute_moby_spin_ratio(word)
+
+
 def build_table_text(words: list[str]) -> str:
     """The table file's text for ``words`` (a header with the key, then one line per word)."""
     lines = ["# " + table_key()]
@@ -153,12 +193,15 @@ def build_table_text(words: list[str]) -> str:
         # repr keeps the weight exact, so the live lookup gives the same answers.
         weight = spin_weight(word)
         column = repr(weight) if weight else ""
-        if found is None and ratio == 0.0 and not column:
+        moby_ratio = compute_moby_spin_ratio(word)
+        moby_column = f"{moby_ratio:.4g}" if moby_ratio else ""
+        if found is None and ratio == 0.0 and not column and not moby_column:
             lines.append(word)
         elif found is None:
-            lines.append(f"{word}\t\t\t{ratio:.4g}\t{column}")
+            lines.append(f"{word}\t\t\t{ratio:.4g}\t{column}\t{moby_column}")
         else:
-            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}\t{column}")
+            lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}\t{column}"
+                         f"\t{moby_column}")
     return "\n".join(lines) + "\n"
 
 
