@@ -109,13 +109,14 @@ def table_key() -> str:
             f"gap={FAST_MIN_GAP} columns=original,gap,spin_ratio,spin_weight,moby_ratio")
 
 
-def load_table() -> dict[str, tuple[tuple[str, float] | None, float]]:
+# Per word: (likely original and its Zipf gap, or None; spin ratio).
+Table = dict[str, tuple[tuple[str, float] | None, float]]
+
+
+def load_table() -> Table:
     """The shipped answers (likely original or None, spin ratio) by word, or an
     empty table when they were built for other data."""
     return _load_table()[0]
-
-
-Table = dict[str, tuple[tuple[str, float] | None, float]]
 
 
 @lru_cache(maxsize=1)
