@@ -73,8 +73,7 @@ def compute_spin_ratio(word: str) -> float:
     links = restores_from(word)
     if not links:
         return 0.0
-    spun = sum(_written_then_spun(link) for link in links)
-    return float(f"{spun / max(word_frequency(word, 'en'), FREQUENCY_FLOOR):.4g}")
+    return _per_own_frequency(sum(_written_then_spun(link) for link in links), word)
 
 
 def compute_moby_spin_ratio(word: str) -> float:
@@ -87,8 +86,13 @@ def compute_moby_spin_ratio(word: str) -> float:
     links = moby_from(word)
     if not links:
         return 0.0
-    spun = sum(word_frequency(link.word, "en") / max(1, moby_fanout(link.word))
-               for link in links)
+    return _per_own_frequency(sum(word_frequency(link.word, "en") / max(1, moby_fanout(link.word))
+                                  for link in links), word)
+
+
+def _per_own_frequency(spun: float, word: str) -> float:
+    """A spin ratio: the chance a spinner writes ``word`` (``spun``) over the chance a
+    writer does, rounded to 4 significant digits as the table stores it."""
     return float(f"{spun / max(word_frequency(word, 'en'), FREQUENCY_FLOOR):.4g}")
 
 
