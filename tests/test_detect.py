@@ -205,6 +205,18 @@ def test_full_mode_decodes_with_the_settings_it_was_fitted_with(monkeypatch):
     assert detector_settings("gemma3").right_context == FITTED_WITH["right_context"]
 
 
+def test_full_mode_reads_the_restorers_moby_options():
+    # Refitted with them in session 24: without them the full mode missed most of
+    # what a spinner outside the built channel writes.
+    from unspin.decode import settings_for
+    from unspin.detect import detector_settings
+
+    for model in ("gemma3", "smollm2"):
+        assert detector_settings(model).moby_share == settings_for(model).moby_share
+        assert detector_settings(model).moby_full_at == settings_for(model).moby_full_at
+    assert detector_settings("gemma3").moby_share > 0
+
+
 LEXICON = __import__("pathlib").Path(__file__).parent / "data" / "pps_lexicon.csv"
 
 

@@ -42,23 +42,27 @@ from .text import Restoration, is_name, match_case, words
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py; the full mode with each model's restorer
 # settings: "full" for the default model, "full:<model>" for another). Refit
-# when the scoring changes: "full" and "full:smollm2" were refitted for session
-# 12's channel in sessions 14 and 15, "fast" for Moby's ratios in session 23.
-CALIBRATION = {"fast": (88.59, -3.59), "full": (111.24, -5.58),
+# when the scoring changes: "full:smollm2" was refitted for session 12's channel
+# in session 15, "fast" for Moby's ratios in session 23, and "full" for Moby's
+# options in session 24, over both simulated spinners (benchmarks/full_refit.py:
+# 230 clean paragraphs, 90 spun by each spinner, each spinner half the spun weight).
+CALIBRATION = {"fast": (88.59, -3.59), "full": (173.16, -8.87),
                "full:smollm2": (133.79, -5.36)}
 # Default verdict thresholds (benchmarks/verdict_threshold.py). The probability
 # is calibrated on an even mix of clean and spun paragraphs, but a screener's
 # inputs are mostly clean and a false accusation costs more than a miss, so the
 # full mode's verdict needs a score above every clean dev paragraph scored with
-# the model's own decode and calibration: 230 for each model (sessions 14 and
-# 15; sessions 5 and 6 checked the thresholds they placed on 600).
+# the model's own decode and calibration: 230 for each model (sessions 24 and
+# 15; sessions 5 and 6 checked the thresholds they placed on 600). The default
+# model's line sits on one paragraph, brown/cg27#7 (probability 0.876); the next
+# highest of the 230 is at 0.425.
 # The fast mode is a screen for sorting: the same rule would put its threshold
 # at 1.00, so it keeps the balanced 0.5. On dev (300 paragraphs per corpus, session
 # 23's refit with Moby's ratios) it flags 8.0 % of clean paragraphs, 95.8 % of those
 # spun from the built channel at 0.25 and 98.0 % of those spun from Moby's lists;
 # 0.93 would flag 0.5 %, 82.3 % and 86.0 % (before Moby's ratios: 6.3 % of clean
 # ones at 0.5, 96.5 % and 79.2 % of spun ones).
-THRESHOLD = {"fast": 0.5, "full": 0.71, "full:smollm2": 0.57}
+THRESHOLD = {"fast": 0.5, "full": 0.88, "full:smollm2": 0.57}
 # The fast score's share of spun words under the alternative: the likelihood
 # ratio is steepest for light spinning at small values. Dev AUC at rates
 # 0.10 / 0.25 (300 paragraphs per corpus, sotu): 0.899 / 0.990 at 0.01, 0.897 / 0.991 at
@@ -87,9 +91,12 @@ FAST_MOBY_SHARE = 0.3
 # against 0.83 / 0.77 at precision 0.90, BENCHMARKS.md). Nor does it bound the
 # right context's say against a change (``tail_margin``, session 12), and it
 # keeps the keep bias it was fitted with (the restorer's is 1.5 since session 13),
-# nor the restorer's narrowings (session 20), which were not there either.
+# nor the restorer's narrowings (session 20), which were not there either. It does
+# take the restorer's Moby options (session 24's refit): with them off it changed
+# few of the words a spinner outside the built channel writes, and its dev AUC at
+# rate 0.10 on the simulator's Moby spinner was 0.965 / 0.915 (1.000 / 0.998 on).
 FITTED_WITH = {"right_context": 2, "left_context": 0, "tail_margin": math.inf,
-               "keep_bias": 2.0, "narrow_share": 0.0, "moby_share": 0.0}
+               "keep_bias": 2.0, "narrow_share": 0.0}
 
 
 def detector_settings(model: object = None) -> Config:
