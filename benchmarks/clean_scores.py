@@ -2,10 +2,8 @@
 
 Run: .venv/bin/python benchmarks/clean_scores.py --split dev --paragraphs 300 --skip 60 -o dev.jsonl
 
-One JSON line per paragraph: corpus, id, ``score`` (what the full-mode detector
-turns into a probability), ``spun_score`` (the spun fraction, which the score
-adds the fast score to: ``detect.FULL_FAST_WEIGHT``; files from before session
-24 hold only this, their score then), and the restorer's edits and doubts, to read
+One JSON line per paragraph: corpus, id, ``spun_score`` (what the full-mode
+detector turns into a probability), and the restorer's edits and doubts, to read
 the false positives and to place the verdict threshold on the clean tail.
 ``--skip`` leaves out the first paragraphs of the sample (already scored elsewhere).
 """
@@ -20,7 +18,7 @@ from tune import parse_settings
 
 from unspin.corpora import sample_paragraphs
 from unspin.decode import restore
-from unspin.detect import detect, detector_settings
+from unspin.detect import detector_settings
 from unspin.lm import load_model
 
 
@@ -42,10 +40,8 @@ def main() -> None:
         for corpus in args.corpus or ["sotu", "brown"]:
             for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs)[args.skip:]:
                 restored = restore(text, model=lm, config=config)
-                score = detect(text, model=lm, restoration=restored).score
                 out.write(json.dumps({
-                    "corpus": corpus, "id": pid, "score": score,
-                    "spun_score": restored.spun_score,
+                    "corpus": corpus, "id": pid, "spun_score": restored.spun_score,
                     "edits": [e.to_dict() for e in restored.edits],
                     "doubts": [e.to_dict() for e in restored.doubts]}) + "\n")
                 out.flush()

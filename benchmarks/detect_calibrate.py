@@ -70,8 +70,7 @@ def main() -> None:
     parser.add_argument("--plot", help="write a reliability plot (PNG) to this path")
     parser.add_argument("--calibration", help="a,b to evaluate instead of the packaged ones")
     parser.add_argument("--scores-out",
-                        help="save (score, rate, corpus, spun fraction) rows as JSON for "
-                             "refitting (full_fast_weight.py reads the fraction)")
+                        help="save (score, rate, corpus) triples as JSON for refitting")
     parser.add_argument("--scores-in", help="fit and plot from a --scores-out file; no decoding")
     parser.add_argument("--spans-out",
                         help="save the found and the spun spans of each rate-0.25 paragraph "
@@ -108,7 +107,6 @@ def main() -> None:
     span_rows: list[dict] = []
     for corpus in ("sotu", "brown"):
         scores = {0.0: []}
-        fractions: dict[float, list[float]] = {0.0: []}
         spans = [[], []]   # at rate 0.25: per found span, per true span: overlaps the other?
         n_words, seconds = 0, 0.0
         if saved is not None:
@@ -117,17 +115,14 @@ def main() -> None:
         for pid, text in ([] if saved is not None
                           else sample_paragraphs(corpus, args.split, args.paragraphs)):
             began = time.perf_counter()
-            found = detect(text, mode=args.mode, model=lm, config=config)
+            scores[0.0].append(detect(text, mode=args.mode, model=lm, config=config).score)
             seconds += time.perf_counter() - began
-            scores[0.0].append(found.score)
-            fractions[0.0].append(found.spun_fraction)
             n_words += len(words(text))
             for rate in rates:
                 spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()),
                             thesaurus=args.thesaurus)
                 found = detect(spun.text, mode=args.mode, model=lm, config=config)
                 scores.setdefault(rate, []).append(found.score)
-                fractions.setdefault(rate, []).append(found.spun_fraction)
                 if rate == 0.25:
                     spans[0] += span_overlaps(found.spans, spun.edits)
                     spans[1] += span_overlaps(spun.edits, found.spans)
@@ -156,9 +151,7 @@ def main() -> None:
         for rate, values in scores.items():
             predicted += [calibrated(v, calibration) for v in values]
             observed += [float(rate > 0)] * len(values)
-        raw += ([(s, r, corpus) for r in scores for s in scores[r]] if saved is not None
-                else [(s, r, corpus, f) for r in scores
-                      for s, f in zip(scores[r], fractions[r], strict=True)])
+        raw += [(s, r, corpus) for r in scores for s in scores[r]]
     if args.spans_out:
         with open(args.spans_out, "w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(row) + "\n" for row in span_rows)
@@ -166,8 +159,8 @@ def main() -> None:
         with open(args.scores_out, "w", encoding="utf-8") as handle:
             json.dump(raw, handle)
     if args.split == "dev":
-        x = np.array([row[0] for row in raw])
-        y = np.array([float(row[1] > 0) for row in raw])
+        x = np.array([s for s, _, _ in raw])
+        y = np.array([float(r > 0) for _, r, _ in raw])
         # Spun and clean weigh the same in total: a prior of one half.
         a, b = fit_logistic(x, y, np.where(y > 0, 1.0 / len(rates), 1.0))
         print(f"fit over both corpora: a={a:.2f} b={b:.2f}")
@@ -184,7 +177,7 @@ def _load_scores(path: str) -> dict:
     """{corpus: {rate: [score, ...]}} from a --scores-out file."""
     found: dict = {"sotu": {0.0: []}, "brown": {0.0: []}}
     with open(path, encoding="utf-8") as handle:
-        for score, rate, corpus, *_ in json.load(handle):
+        for score, rate, corpus in json.load(handle):
             found[corpus].setdefault(float(rate), []).append(score)
     return found
 

@@ -9,7 +9,8 @@ decoding, seconds:
         --scores lexicon=dev_full.json --scores moby=dev_full_moby.json \\
         --clean dev_clean.jsonl --clean-paragraphs 115
 
-The files give each paragraph's spun fraction (the full mode's score). For each
+The files give each paragraph's spun fraction (the full mode's score; make them
+without ``experiments/full_fast_weight.patch``, which adds to it). For each
 weight w of ``--weights`` (default 0) the script rebuilds the same paragraphs and
 spins (same samples and seeds), scores each as its fraction plus w x its fast
 score, and prints: the AUC per spinner, corpus and rate against all clean
@@ -74,7 +75,7 @@ def scored_rows(split: str, n: int, spinner: str, path: str, clean: bool) -> lis
                 if rate:
                     text = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()),
                                 thesaurus=spinner).text
-                fraction = row[3] if len(row) > 3 else row[0]
+                fraction = row[0]  # the full mode's score is its spun fraction
                 rows.append((spinner if rate else "clean", corpus, rate, fraction,
                              detect(text, mode="fast").score))
     return rows

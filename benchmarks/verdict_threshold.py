@@ -52,7 +52,7 @@ def main() -> None:
                 by_rate[float(rate)].append(score)
     for path in args.clean:
         with open(path, encoding="utf-8") as handle:
-            by_rate[0.0] += [clean_score(json.loads(line)) for line in handle]
+            by_rate[0.0] += [json.loads(line)["spun_score"] for line in handle]
     clean = np.sort(by_rate[0.0])
     allowed = math.floor(args.clean_share * len(clean))
     # The score of the highest clean paragraph that must not be flagged.
@@ -75,25 +75,19 @@ def count_flagged(paths: list[str], threshold: float, calibration: tuple[float, 
     by_corpus: dict[str, list[float]] = defaultdict(list)
     for path in score_paths:
         with open(path, encoding="utf-8") as handle:
-            for score, rate, corpus, *_ in json.load(handle):
+            for score, rate, corpus in json.load(handle):
                 if rate == 0:
                     by_corpus[corpus].append(calibrated(score, calibration))
     for path in paths:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 row = json.loads(line)
-                by_corpus[row["corpus"]].append(calibrated(clean_score(row), calibration))
+                by_corpus[row["corpus"]].append(calibrated(row["spun_score"], calibration))
     for corpus, probabilities in by_corpus.items():
         flagged = sum(p >= threshold for p in probabilities)
         print(f"{corpus}: {flagged} of {len(probabilities)} clean paragraphs called spun at "
               f"{threshold:.2f} ({flagged / len(probabilities):.1%}); highest probability "
               f"{max(probabilities):.3f}")
-
-
-def clean_score(row: dict) -> float:
-    """A clean_scores.py row's document score; files from before session 24 have only
-    the spun fraction, which was the score then."""
-    return row.get("score", row["spun_score"])
 
 
 if __name__ == "__main__":
