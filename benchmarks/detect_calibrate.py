@@ -39,6 +39,11 @@ RATES = (0.1, 0.25, 0.4)
 RIDGE = 0.01
 
 
+def spin_seed(pid: str, rate: float) -> int:
+    """The seed a paragraph is spun with at ``rate`` (full_refit.py spins it again)."""
+    return zlib.crc32(f"{pid}:{rate}".encode())
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray,
                  steps: int = 50) -> tuple[float, float]:
     """Weighted maximum-likelihood a, b for P(y=1) = sigmoid(a*x + b), by Newton's method."""
@@ -119,8 +124,7 @@ def main() -> None:
             seconds += time.perf_counter() - began
             n_words += len(words(text))
             for rate in rates:
-                spun = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()),
-                            thesaurus=args.thesaurus)
+                spun = spin(text, rate, seed=spin_seed(pid, rate), thesaurus=args.thesaurus)
                 found = detect(spun.text, mode=args.mode, model=lm, config=config)
                 scores.setdefault(rate, []).append(found.score)
                 if rate == 0.25:

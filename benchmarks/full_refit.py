@@ -12,9 +12,10 @@ decoding, seconds:
 The files give each paragraph's spun fraction (the full mode's score; make them
 without ``experiments/full_fast_weight.patch``, which adds to it). For each
 weight w of ``--weights`` (default 0) the script rebuilds the same paragraphs and
-spins (same samples and seeds), scores each as its fraction plus w x its fast
-score, and prints: the AUC per spinner, corpus and rate against all clean
-paragraphs of the corpus; the logistic calibration fitted over all of them
+spins (same samples and seeds; only when some w is not 0, since the fast score
+is all they are for), scores each as its fraction plus w x its fast score, and
+prints: the AUC per spinner, corpus and rate against all clean paragraphs of the
+corpus; the logistic calibration fitted over all of them
 (clean and spun weigh the same, each spinner half the spun); the verdict
 threshold by session 3's rule (above every clean paragraph, rounded up to two
 decimals); and how many spun paragraphs reach it. With several weights it names
@@ -33,12 +34,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import zlib
 from collections import defaultdict
 
 import numpy as np
-from detect_calibrate import fit_logistic, reliability_plot
+from detect_calibrate import fit_logistic, reliability_plot, spin_seed
+from verdict_threshold import line_above
 
 from unspin.corpora import sample_paragraphs
 from unspin.detect import CALIBRATION, THRESHOLD, calibrated, detect, settings_key
@@ -48,8 +48,15 @@ from unspin.spin import spin
 Row = tuple[str, str, float, float, float]  # spinner, corpus, rate, spun fraction, fast score
 
 
-def scored_rows(split: str, n: int, spinner: str, path: str, clean: bool) -> list[Row]:
-    """The rows of one detect_calibrate file with each paragraph's fast score.
+def fast_score(text: str, needed: bool) -> float:
+    """The fast mode's score of ``text``, or 0 where no weight uses it."""
+    return detect(text, mode="fast").score if needed else 0.0
+
+
+def scored_rows(split: str, n: int, spinner: str, path: str, clean: bool,
+                fast: bool) -> list[Row]:
+    """The rows of one detect_calibrate file with each paragraph's fast score
+    (``fast``: computed, else 0).
 
     Its rows run corpus by corpus, then rate by rate, then paragraph by paragraph
     in sample order. ``clean``: keep its rate-0 rows (once over all the files).
@@ -72,18 +79,17 @@ def scored_rows(split: str, n: int, spinner: str, path: str, clean: bool) -> lis
             if rate == 0 and not clean:
                 continue
             for row, (pid, text) in zip(those, paragraphs, strict=True):
-                if rate:
-                    text = spin(text, rate, seed=zlib.crc32(f"{pid}:{rate}".encode()),
-                                thesaurus=spinner).text
+                if rate and fast:
+                    text = spin(text, rate, seed=spin_seed(pid, rate), thesaurus=spinner).text
                 fraction = row[0]  # the full mode's score is its spun fraction
                 rows.append((spinner if rate else "clean", corpus, rate, fraction,
-                             detect(text, mode="fast").score))
+                             fast_score(text, fast)))
     return rows
 
 
-def clean_rows(split: str, n: int, path: str) -> list[Row]:
+def clean_rows(split: str, n: int, path: str, fast: bool) -> list[Row]:
     """The rows of a clean_scores.py file (made with ``--paragraphs n``) with each
-    paragraph's fast score."""
+    paragraph's fast score (``fast``: computed, else 0)."""
     texts: dict[str, dict[str, str]] = {}
     rows = []
     with open(path, encoding="utf-8") as handle:
@@ -93,7 +99,7 @@ def clean_rows(split: str, n: int, path: str) -> list[Row]:
             if corpus not in texts:
                 texts[corpus] = dict(sample_paragraphs(corpus, split, n))
             text = texts[corpus][row["id"]]
-            rows.append(("clean", corpus, 0.0, row["spun_score"], detect(text, mode="fast").score))
+            rows.append(("clean", corpus, 0.0, row["spun_score"], fast_score(text, fast)))
     return rows
 
 
@@ -123,7 +129,7 @@ def report(rows: list[Row], weight: float, calibration: tuple[float, float] | No
         reliability_plot(probability, (~clean).astype(float), w, plot,
                          "detect full, test split, rates 0-0.4, both spinners")
     if threshold is None:
-        threshold = math.ceil(probability[clean].max() * 100 + 1e-9) / 100
+        threshold = line_above(probability[clean].max())
     called = {}
     for name in sorted(set(spinner)):
         for r in sorted(set(rate[spinner == name])):
@@ -154,23 +160,24 @@ def main() -> None:
     parser.add_argument("--plot", help="test: write a reliability plot (PNG; needs the "
                                        "bench extra) of the packaged calibration here")
     args = parser.parse_args()
+    weights = [float(w) for w in args.weights.split(",")]
+    fast = any(weights)
     rows: list[Row] = []
     for i, item in enumerate(args.scores):
         spinner, _, path = item.partition("=")
-        rows += scored_rows(args.split, args.paragraphs, spinner, path, clean=i == 0)
+        rows += scored_rows(args.split, args.paragraphs, spinner, path, i == 0, fast)
     for path in args.clean:
-        rows += clean_rows(args.split, args.clean_paragraphs, path)
+        rows += clean_rows(args.split, args.clean_paragraphs, path, fast)
     print(f"{sum(r[0] == 'clean' for r in rows)} clean paragraphs, "
           f"{sum(r[0] != 'clean' for r in rows)} spun")
     if args.split == "test":
         key = settings_key("full")
-        weights = [float(w) for w in args.weights.split(",")]
         for weight in weights:
             report(rows, weight, CALIBRATION[key], THRESHOLD[key],
                    args.plot if weight == weights[0] else None)
         save(rows, weights[0], args.scores_out)
         return
-    results = {float(w): report(rows, float(w), None, None) for w in args.weights.split(",")}
+    results = {w: report(rows, w, None, None) for w in weights}
     base = results.get(0.0)
     eligible = [w for w, found in results.items() if base is None or all(
         found["aucs"][k] >= base["aucs"][k] - 0.005

@@ -30,6 +30,15 @@ import numpy as np
 from unspin.detect import CALIBRATION, calibrated, settings_key
 
 
+def line_above(probability: float) -> float:
+    """Session 3's verdict line: the probability rounded up to two decimals, strictly above.
+
+    >>> line_above(0.876), line_above(0.88)
+    (0.88, 0.89)
+    """
+    return math.ceil(probability * 100 + 1e-9) / 100
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mode", choices=["fast", "full"], required=True)
@@ -57,7 +66,7 @@ def main() -> None:
     allowed = math.floor(args.clean_share * len(clean))
     # The score of the highest clean paragraph that must not be flagged.
     edge = float(clean[len(clean) - 1 - allowed])
-    threshold = math.ceil(calibrated(edge, calibration) * 100 + 1e-9) / 100
+    threshold = line_above(calibrated(edge, calibration))
     print(f"{args.mode}: {len(clean)} clean paragraphs; all but {allowed} score at most "
           f"{edge:.4f}, probability {calibrated(edge, calibration):.3f}; "
           f"threshold {threshold:.2f}")
