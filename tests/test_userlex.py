@@ -288,3 +288,24 @@ def test_unreadable_files(tmp_path):
     bad.write_bytes("caf\xe9,x\n".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         load_lexicon(bad)
+
+
+def test_quote_never_closed_on_the_last_line_is_reported(tmp_path):
+    path = tmp_path / "lex.csv"
+    path.write_text('profound learning,deep learning\n"bosom peril,breast cancer\n',
+                    encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lex\.csv:2: quoted cell is never closed"):
+        load_lexicon(path)
+
+
+def test_text_after_a_closing_quote_is_reported_and_the_rest_still_checked(tmp_path):
+    path = tmp_path / "lex.csv"
+    path.write_text('fingerprint,expected\n'
+                    '"profound learning" AND "model",deep learning\n'   # 2: not CSV-quoted
+                    '"""a"" AND",x\n'                                  # 3: dangling operator
+                    '"""bosom peril""",breast cancer\n', encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(path)
+    assert [line for line, _ in err.value.problems] == [2, 3]
+    assert f"{path}:2: malformed CSV" in str(err.value)
+    assert "each quote inside doubled" in str(err.value)

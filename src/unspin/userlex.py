@@ -416,15 +416,32 @@ def _read(path: Path) -> str:
 
 
 def _records(text: str):
-    """``(first line, last line, cells)`` for each CSV record, numbering lines from 1."""
+    """``(first line, last line, cells)`` for each CSV record, numbering lines from 1;
+    a record csv cannot read has an :class:`InputError` in place of its cells."""
     lines = text.splitlines(keepends=True)
     first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    reader = csv.reader(lines, delimiter=delimiter)
+    # Strict: a loose reader takes a quote never closed as a cell that runs to the
+    # end of the file, and text after a closing quote as part of the cell.
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     start = 1
-    for row in reader:
+    while True:
+        try:
+            row: list[str] | InputError = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = _csv_problem(exc, start, reader.line_num)
         yield start, reader.line_num, row
         start = reader.line_num + 1
+
+
+def _csv_problem(exc: csv.Error, first: int, last: int) -> InputError:
+    if "unexpected end of data" in str(exc):
+        where = f"runs over lines {first}-{last}" if last > first else "is never closed"
+        return InputError(f"quoted cell {where}; unbalanced quote")
+    return InputError(f"malformed CSV ({exc}): a cell with quotes in it must be "
+                      "quoted as a whole, each quote inside doubled")
 
 
 def load_lexicon(path: str | Path) -> list[Entry]:
@@ -461,6 +478,9 @@ def parse_lexicon(text: str, name: str = "lexicon") -> list[Entry]:
     problems: list[tuple[int, str]] = []
     layout: _Layout | None = None
     for line, last, row in _records(text):
+        if isinstance(row, InputError):
+            problems.append((line, str(row)))
+            continue
         if _is_blank_or_comment(row):
             continue
         cells = _trim(row)
