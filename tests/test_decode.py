@@ -42,8 +42,12 @@ def test_clean_paragraph_is_left_alone(lm):
 
 def test_case_and_punctuation_follow_the_spun_word(lm):
     # Which reading wins for the second "Volition" ("Will" or "Willing") is the
-    # model's call; its case and the comma after it are the rule under test.
-    result = restore("VOLITION Xi hold talks? Volition, he said.", model=lm)
+    # model's call, and so how sure it is (the two share the mass): every winner
+    # is applied here, since its case and the comma after it are the rule under test.
+    from unspin.decode import settings_for
+
+    result = restore("VOLITION Xi hold talks? Volition, he said.", model=lm,
+                     config=settings_for("smollm2", min_confidence=0.0))
     spun_to_original = {e.spun: e.original for e in result.edits}
     assert spun_to_original.get("VOLITION") == "WILL"
     title = spun_to_original.get("Volition", "")
@@ -410,7 +414,8 @@ def test_the_moby_channel_is_a_distribution(original):
 ])
 def test_a_narrowed_word_is_restored(lm, spun, original):
     """Tortured phrases narrow a word to a hyponym ("error" -> "blunder"), a path
-    the built channel does not hold: only the narrowing options bring it back."""
+    the built channel does not hold: the narrowing options bring it back (Moby's
+    lists hold some such pairs too, so they are off for the last check)."""
     from dataclasses import replace
 
     from unspin.decode import settings_for
@@ -419,7 +424,8 @@ def test_a_narrowed_word_is_restored(lm, spun, original):
     restored = restore(spun, model=lm, config=config)
     assert restored.text == original
     assert [e.reason for e in restored.edits] == ["hyponym"]
-    assert restore(spun, model=lm, config=replace(config, narrow_share=0.0)).text == spun
+    assert restore(spun, model=lm,
+                   config=replace(config, narrow_share=0.0, moby_share=0.0)).text == spun
 
 
 @pytest.mark.parametrize("spun, original", [
@@ -430,15 +436,15 @@ def test_a_narrowed_word_is_restored(lm, spun, original):
 ])
 def test_a_word_from_moby_is_restored(lm, spun, original):
     """Tortured phrases follow thesauri broader than WordNet ("organization" for
-    network): only the Moby options bring these back. SmolLM2's settings keep
-    them off; at the default share (Gemma 3's) they restore."""
+    network): only the Moby options bring these back; SmolLM2's settings take
+    them since session 26."""
     from dataclasses import replace
 
     from unspin.decode import settings_for
 
     config = settings_for("smollm2")
-    assert config.moby_share == 0.0 and restore(spun, model=lm, config=config).text == spun
-    restored = restore(spun, model=lm, config=replace(config, moby_share=Config().moby_share))
+    assert restore(spun, model=lm, config=replace(config, moby_share=0.0)).text == spun
+    restored = restore(spun, model=lm, config=config)
     assert restored.text == original
     assert [e.reason for e in restored.edits] == ["moby_synonym"]
 

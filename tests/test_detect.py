@@ -211,10 +211,20 @@ def test_full_mode_reads_the_restorers_moby_options():
     from unspin.decode import settings_for
     from unspin.detect import detector_settings
 
-    for model in ("gemma3", "smollm2"):
-        assert detector_settings(model).moby_share == settings_for(model).moby_share
-        assert detector_settings(model).moby_full_at == settings_for(model).moby_full_at
-    assert detector_settings("gemma3").moby_share > 0
+    assert detector_settings("gemma3").moby_share == settings_for("gemma3").moby_share > 0
+    assert detector_settings("gemma3").moby_full_at == settings_for("gemma3").moby_full_at
+
+
+def test_smollm2_full_mode_keeps_the_settings_it_was_fitted_with():
+    # Its calibration (session 15) was fitted with Moby's options off and
+    # temperature 1.0; its restorer has taken other settings since session 26.
+    from unspin.decode import settings_for
+    from unspin.detect import detector_settings
+
+    restorer, detector = settings_for("smollm2"), detector_settings("smollm2")
+    assert restorer.moby_share > 0 and restorer.temperature != 1.0
+    assert detector.moby_share == 0.0 and detector.temperature == 1.0
+    assert detector_settings("gemma3").temperature == settings_for("gemma3").temperature
 
 
 LEXICON = __import__("pathlib").Path(__file__).parent / "data" / "pps_lexicon.csv"

@@ -97,7 +97,11 @@ FAST_MOBY_SHARE = 0.3
 # few of the words a spinner outside the built channel writes, and its dev AUC at
 # rate 0.10 on the simulator's Moby spinner was 0.965 / 0.915 (1.000 / 0.998 on).
 FITTED_WITH = {"right_context": 2, "left_context": 0, "tail_margin": math.inf,
-               "keep_bias": 2.0, "narrow_share": 0.0}
+               "keep_bias": 2.0, "narrow_share": 0.0, "temperature": 1.0}
+# Where a model's full mode was fitted with other settings than FITTED_WITH: SmolLM2's
+# (session 15) decoded with Moby's options off, which its restorer has taken since
+# session 26.
+MODEL_FITTED_WITH: dict[str, dict] = {"smollm2": {"moby_share": 0.0}}
 
 
 def detector_settings(model: object = None) -> Config:
@@ -107,8 +111,11 @@ def detector_settings(model: object = None) -> Config:
 
     >>> detector_settings("gemma3").right_context, detector_settings("smollm2").passes
     (2, 1)
+    >>> detector_settings("smollm2").moby_share, detector_settings("smollm2").temperature
+    (0.0, 1.0)
     """
-    return replace(settings_for(_model_name(model)), **FITTED_WITH)
+    name = _model_name(model)
+    return replace(settings_for(name), **FITTED_WITH, **MODEL_FITTED_WITH.get(name or "", {}))
 
 
 @dataclass(frozen=True)
