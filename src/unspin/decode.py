@@ -216,7 +216,7 @@ class Config:
 # least 90 % of confident edits right and under 1 % of clean words changed in
 # every cell, if its mean restored beats Moby off's (30.5 against 22.5 %).
 # The full mode keeps the settings its calibration was fitted with (Moby off,
-# temperature 1.0; detect.FITTED_WITH).
+# temperature 1.0; detect.FITTED_WITH and detect.MODEL_FITTED_WITH).
 ONE_PASS: dict = {"channel_weight": 1.25, "passes": 1, "right_surprise": math.inf,
                   "doubt_below": 0.985, "right_context": 2, "tail_margin": math.inf,
                   "keep_bias": 2.0, "temperature": 1.6}
