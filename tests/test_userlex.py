@@ -265,11 +265,17 @@ def test_plain_file_errors(tmp_path):
     assert f"{path}:3: tortured phrase '42' has no words" in str(err.value)
 
 
-def test_runaway_csv_quote_is_reported_at_its_line(tmp_path):
+@pytest.mark.parametrize("text, message", [
+    ('ok,fine\n"profound learning,deep learning\nbosom peril,breast cancer\n',
+     r"lex\.csv:2: quoted cell runs over lines 2-3"),
+    # On the last line a loose reader took it as a cell running to the end of the file.
+    ('profound learning,deep learning\n"bosom peril,breast cancer\n',
+     r"lex\.csv:2: quoted cell is never closed"),
+])
+def test_unclosed_csv_quote_is_reported_at_its_line(tmp_path, text, message):
     path = tmp_path / "lex.csv"
-    path.write_text('ok,fine\n"profound learning,deep learning\nbosom peril,breast cancer\n',
-                    encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"lex\.csv:2: quoted cell runs over lines 2-3"):
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
         load_lexicon(path)
 
 
@@ -288,14 +294,6 @@ def test_unreadable_files(tmp_path):
     bad.write_bytes("caf\xe9,x\n".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         load_lexicon(bad)
-
-
-def test_quote_never_closed_on_the_last_line_is_reported(tmp_path):
-    path = tmp_path / "lex.csv"
-    path.write_text('profound learning,deep learning\n"bosom peril,breast cancer\n',
-                    encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"lex\.csv:2: quoted cell is never closed"):
-        load_lexicon(path)
 
 
 def test_text_after_a_closing_quote_is_reported_and_the_rest_still_checked(tmp_path):

@@ -115,7 +115,7 @@ def detector_settings(model: object = None) -> Config:
     (0.0, 1.0)
     """
     name = _model_name(model)
-    return replace(settings_for(name), **FITTED_WITH, **MODEL_FITTED_WITH.get(name or "", {}))
+    return replace(settings_for(name), **{**FITTED_WITH, **MODEL_FITTED_WITH.get(name or "", {})})
 
 
 @dataclass(frozen=True)
