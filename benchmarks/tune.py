@@ -31,9 +31,11 @@ def run(config: Config, data, lm, rate: float, thesaurus: str = "lexicon") -> st
         outcomes += edit_outcomes(spun, restored)
         n_words += len(words(spun.text))
     high = [ok for conf, ok in outcomes if conf >= 0.9]
+    low = [ok for conf, ok in outcomes if conf < 0.5]
     return (f"acc {counts.accuracy:.1%} false {counts.false_change_rate:.2%} "
             f"P {counts.precision:.3f} R {counts.recall:.3f} "
             f"conf>=0.9 right {sum(high)}/{len(high)} "
+            f"conf<0.5 right {sum(low)}/{len(low)} "
             f"{n_words / (time.perf_counter() - began):.0f} w/s")
 
 

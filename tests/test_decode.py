@@ -91,6 +91,30 @@ def test_min_confidence_drops_edits(lm):
     assert all(e.confidence >= 0.999999 for e in strict)
 
 
+SPUN = ("Xi volition hold talks successful Moscow, arsenic helium said connected Friday; "
+        "a deliberation vessel warned of a commercialized warfare.")
+
+
+def test_floor_temperature_applies_what_temperature_one_applies():
+    """SmolLM2's settings report softened confidences but apply edits by the
+    temperature-1 ones: the same edits as at temperature 1, each reported less sure."""
+    plain = restore(SPUN, model=FAKE, config=Config()).edits
+    tempered = restore(SPUN, model=FAKE,
+                       config=Config(temperature=5.0, floor_temperature=1.0)).edits
+    soft_floor = restore(SPUN, model=FAKE, config=Config(temperature=5.0)).edits
+    assert [(e.start, e.end, e.original) for e in tempered] == \
+        [(e.start, e.end, e.original) for e in plain]
+    assert all(t.confidence <= p.confidence for t, p in zip(tempered, plain, strict=True))
+    assert any(e.confidence < 0.5 for e in tempered)
+    assert len(soft_floor) < len(tempered)
+
+
+def test_a_users_floor_holds_against_the_reported_confidence():
+    config = Config(temperature=5.0, floor_temperature=1.0).with_min_confidence(0.6)
+    edits = restore(SPUN, model=FAKE, config=config).edits
+    assert edits and all(e.confidence >= 0.6 for e in edits)
+
+
 def test_json_schema(capsys, tmp_path):
     path = tmp_path / "in.txt"
     path.write_text("Xi volition hold talks in Moscow.\n", encoding="utf-8")

@@ -563,7 +563,7 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         if config is None:
             config = settings_for(getattr(queue().model, "name", None))
         if min_confidence is not None:
-            config = replace(config, min_confidence=min_confidence)
+            config = config.with_min_confidence(min_confidence)
         key = (text, config)
         found = state["cache"].get(key)
         if found is None:
