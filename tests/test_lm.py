@@ -127,6 +127,9 @@ def test_score_prefers_the_original_wording(lm):
     ("Xi will ho", ["ld talks", "pe so"]),             # cut mid-word: tokens merge
     (PREFIX, ["", " war"]),                            # an empty continuation
     ("Xi", [f" {a} {b}" for a, b in zip(WORDS, WORDS[1:])]),  # 17: more than one decode
+    (PREFIX, [" a trade war.", " a trade deal.", " a trade war.", " a trade", " a think tank",
+              " a"]),                                  # shared starts, a repeat, a start alone
+    ("Xi will ho", ["ld talks", "ld talks in", "pe so", "ld talks"]),  # the same, merged
 ])
 def test_continuations_equal_the_slow_definition(lm, prefix, conts):
     got = lm.continuation_logprobs(prefix, conts)

@@ -54,6 +54,29 @@ def target_logprobs(logits: np.ndarray, targets: Sequence[int]) -> np.ndarray:
     return out
 
 
+def picked_logprobs(logits: np.ndarray, rows: Sequence[int],
+                    targets: Sequence[int]) -> np.ndarray:
+    """The log-softmax value of ``logits[rows[i]]`` at ``targets[i]``, for each i.
+
+    Rows may repeat: each row's normaliser is worked out once.
+
+    >>> block = np.log(np.array([[0.25, 0.75], [0.5, 0.5]], dtype=np.float32))
+    >>> [round(float(x), 4) for x in picked_logprobs(block, [0, 1, 0], [1, 0, 0])]
+    [-0.2877, -0.6931, -1.3863]
+    """
+    used = sorted(set(rows))
+    lse = {}
+    for lo in range(0, len(used), _ROWS_PER_STEP):
+        ids = used[lo:lo + _ROWS_PER_STEP]
+        block = np.asarray(logits[ids], dtype=np.float32)
+        top = block.max(axis=1, keepdims=True)
+        for row, value in zip(ids, np.log(np.exp(block - top).sum(axis=1)) + top[:, 0],
+                              strict=True):
+            lse[row] = float(value)
+    return np.array([float(logits[r, t]) - lse[r] for r, t in zip(rows, targets, strict=True)],
+                    dtype=np.float64)
+
+
 def char_offsets(text: str, piece_lengths: Sequence[int]) -> list[int | None]:
     """Map each token's starting byte to a character offset into ``text``.
 

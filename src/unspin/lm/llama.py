@@ -9,7 +9,11 @@ llama.cpp contexts over the same weights, so neither workload evicts the other:
   one single-token step instead of a stored (tokens x vocabulary) array;
 * the *prompter* serves ``continuation_logprobs``: sequence 0 caches the prefix
   (reused when the next prefix extends it), and all continuations run in one
-  batch, each in its own sequence that starts as a copy of sequence 0.
+  batch, each in its own sequence that starts as a copy of sequence 0. Their
+  tokens form a tree (:class:`_Trie`): where continuations begin alike (one
+  option before several right contexts, an option scored alone and with its
+  context, a repeat) the shared tokens are decoded once, in all their
+  sequences, and their logits rows serve each of them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataMissingError
-from .base import LanguageModel, PrefixScores, char_offsets, log_softmax, target_logprobs
+from .base import (LanguageModel, PrefixScores, char_offsets, log_softmax, picked_logprobs,
+                   target_logprobs)
 
 # Continuation scoring decodes the prefix in batches this big.
 _PROMPT_BATCH = 512
@@ -108,7 +113,7 @@ class _Context:
         if self.ctx is None:
             raise RuntimeError("llama.cpp could not create a context")
         self.mem = lib.llama_get_memory(self.ctx)
-        self.batch = lib.llama_batch_init(n_batch, 0, 1)
+        self.batch = lib.llama_batch_init(n_batch, 0, n_seq)
         self.cached: list[int] = []
         self.last_row: np.ndarray | None = None  # log-softmax after all of `cached`
 
@@ -118,16 +123,21 @@ class _Context:
             self.lib.llama_free(self.ctx)
             self.ctx = None
 
-    def decode(self, items: Sequence[tuple[int, int, int, bool]]) -> int:
-        """Run one llama_decode on (token, position, sequence, wants logits) items.
+    def decode(self, items: Sequence[tuple[int, int, int | Sequence[int], bool]]) -> int:
+        """Run one llama_decode on (token, position, sequence(s), wants logits) items.
 
+        A token given several sequences is decoded once and seen by all of them.
+        llama.cpp masks its attention by the first, so the first must hold every
+        earlier position the token should see.
         Returns how many logits rows it produced; read them with :meth:`rows`.
         """
         b = self.batch
         b.n_tokens = len(items)
         for i, (token, pos, seq, out) in enumerate(items):
-            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, 1, out
-            b.seq_id[i][0] = seq
+            seqs = (seq,) if isinstance(seq, int) else seq
+            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, len(seqs), out
+            for k, one in enumerate(seqs):
+                b.seq_id[i][k] = one
         rc = self.lib.llama_decode(self.ctx, b)
         if rc != 0:
             raise RuntimeError(f"llama_decode failed with code {rc} "
@@ -217,6 +227,59 @@ class _Job:
 
     def feed(self, prefix_len: int) -> list[int]:
         return self.tokens[self.share(prefix_len):-1]
+
+
+class _Trie:
+    """Jobs for one decode, as a tree of their fed tokens: each distinct (first
+    position, tokens so far) is one batch item and one logits row, seen by the
+    sequence of every job through it. A job whose tokens are all in the tree
+    already (a duplicate, or the beginning of another) needs no sequence.
+
+    >>> trie = _Trie(2)          # each job feeds its tokens after the prefix but the last
+    >>> for tokens in ([0, 5, 6, 7, 9], [0, 5, 6, 8, 9], [0, 5, 6, 7]):
+    ...     trie.add(_Job(0, 1.0, tokens, 2))
+    >>> trie.items, trie.n_seqs, [path for _, path in trie.paths]
+    ([(6, 2, [1, 2]), (7, 3, [1]), (8, 3, [2])], 2, [[0, 1], [0, 2], [0]])
+    """
+
+    def __init__(self, prefix_len: int):
+        self.prefix_len = prefix_len
+        self.nodes: dict[tuple[int, int, int], int] = {}  # (share, parent row, token) -> row
+        self.items: list[tuple[int, int, list[int]]] = []  # token, position, sequences
+        self.paths: list[tuple[_Job, list[int]]] = []
+        self.shares: list[int] = []  # per sequence: positions it takes from sequence 0
+
+    @property
+    def n_seqs(self) -> int:
+        return len(self.shares)
+
+    def new_rows(self, job: _Job) -> int:
+        """Rows that adding ``job`` would take."""
+        share, parent = job.share(self.prefix_len), -1
+        feed = job.feed(self.prefix_len)
+        for k, token in enumerate(feed):
+            row = self.nodes.get((share, parent, token))
+            if row is None:
+                return len(feed) - k
+            parent = row
+        return 0
+
+    def add(self, job: _Job) -> None:
+        share, parent = job.share(self.prefix_len), -1
+        path: list[int] = []
+        fresh = self.new_rows(job) > 0
+        if fresh:
+            self.shares.append(share)
+        for k, token in enumerate(job.feed(self.prefix_len)):
+            row = self.nodes.get((share, parent, token))
+            if row is None:
+                row = self.nodes[share, parent, token] = len(self.items)
+                self.items.append((token, share + k, []))
+            if fresh:
+                self.items[row][2].append(self.n_seqs)
+            path.append(row)
+            parent = row
+        self.paths.append((job, path))
 
 
 class LlamaModel(LanguageModel):
@@ -477,37 +540,41 @@ class LlamaModel(LanguageModel):
     def _window(self, tokens: list[int], cut: int) -> list[int]:
         return [tokens[0], *tokens[1 + cut:]]
 
-    def _groups(self, jobs: list[_Job], prefix_len: int) -> list[list[_Job]]:
-        """Split jobs into decodes that fit the batch, sequence and output limits."""
+    def _groups(self, jobs: list[_Job], prefix_len: int) -> list[_Trie]:
+        """Split jobs into decodes that fit the batch, sequence and output limits.
+
+        Jobs are sorted by their tokens, longest first among those that begin
+        alike, so a job that shares its beginning with another (the same option
+        before different right contexts, an option scored alone as well as with
+        its context) lands in the same decode and reuses its rows.
+        """
         ctx = self._prompter
         limit = min(ctx.n_batch, ctx.n_outputs)
-        groups: list[list[_Job]] = []
-        size = 0
-        for job in jobs:
-            n = len(job.feed(prefix_len))
-            if not groups or size + n > limit or len(groups[-1]) == ctx.n_seq - 1:
-                groups.append([])
-                size = 0
-            groups[-1].append(job)
-            size += n
-        return groups
+        tries = [_Trie(prefix_len)]
+        for job in sorted(jobs, key=lambda j: (j.share(prefix_len), j.feed(prefix_len)),
+                          reverse=True):
+            new = tries[-1].new_rows(job)
+            if new and tries[-1].paths and (len(tries[-1].items) + new > limit
+                                            or tries[-1].n_seqs == ctx.n_seq - 1):
+                tries.append(_Trie(prefix_len))
+            tries[-1].add(job)
+        return [trie for trie in tries if trie.paths]
 
-    def _run_group(self, group: list[_Job], prefix_len: int, totals: np.ndarray) -> None:
-        """Decode every job of ``group`` in one batch, one sequence each."""
+    def _run_group(self, trie: _Trie, prefix_len: int, totals: np.ndarray) -> None:
+        """Decode every job of ``trie`` in one batch, each distinct beginning once."""
         ctx = self._prompter
-        items, targets, owners = [], [], []
         try:
-            for seq, job in enumerate(group, start=1):
-                share = job.share(prefix_len)
+            for seq, share in enumerate(trie.shares, start=1):
                 ctx.fork(seq, share)
-                feed = job.feed(prefix_len)
-                items += [(tok, share + k, seq, True) for k, tok in enumerate(feed)]
-                targets += job.tokens[share + 1:]
-                owners += [job] * len(feed)
-            n_out = ctx.decode(items)
-            logprobs = target_logprobs(ctx.rows(n_out), targets)
+            n_out = ctx.decode([(tok, pos, seqs, True) for tok, pos, seqs in trie.items])
+            rows, targets, owners = [], [], []
+            for job, path in trie.paths:
+                rows += path
+                targets += job.tokens[job.share(prefix_len) + 1:]
+                owners += [job] * len(path)
+            logprobs = picked_logprobs(ctx.rows(n_out), rows, targets)
         finally:
-            for seq in range(1, len(group) + 1):
+            for seq in range(1, trie.n_seqs + 1):
                 ctx.drop(seq)
         for job, lp in zip(owners, logprobs, strict=True):
             totals[job.index] += job.sign * lp
