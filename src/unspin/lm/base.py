@@ -47,10 +47,8 @@ def target_logprobs(logits: np.ndarray, targets: Sequence[int]) -> np.ndarray:
     out = np.empty(len(targets), dtype=np.float64)
     for lo in range(0, len(targets), _ROWS_PER_STEP):
         rows = np.asarray(logits[lo:lo + _ROWS_PER_STEP], dtype=np.float32)
-        top = rows.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(rows - top).sum(axis=1)) + top[:, 0]
         picked = rows[np.arange(len(rows)), targets[lo:lo + len(rows)]]
-        out[lo:lo + len(rows)] = picked - lse
+        out[lo:lo + len(rows)] = picked - _log_normalisers(rows)
     return out
 
 
@@ -69,12 +67,15 @@ def picked_logprobs(logits: np.ndarray, rows: Sequence[int],
     for lo in range(0, len(used), _ROWS_PER_STEP):
         ids = used[lo:lo + _ROWS_PER_STEP]
         block = np.asarray(logits[ids], dtype=np.float32)
-        top = block.max(axis=1, keepdims=True)
-        for row, value in zip(ids, np.log(np.exp(block - top).sum(axis=1)) + top[:, 0],
-                              strict=True):
-            lse[row] = float(value)
+        lse.update(zip(ids, map(float, _log_normalisers(block)), strict=True))
     return np.array([float(logits[r, t]) - lse[r] for r, t in zip(rows, targets, strict=True)],
                     dtype=np.float64)
+
+
+def _log_normalisers(rows: np.ndarray) -> np.ndarray:
+    """log(sum(exp(row))) for each row of a float32 block, computed stably."""
+    top = rows.max(axis=1, keepdims=True)
+    return np.log(np.exp(rows - top).sum(axis=1)) + top[:, 0]
 
 
 def char_offsets(text: str, piece_lengths: Sequence[int]) -> list[int | None]:

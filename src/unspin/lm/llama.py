@@ -267,18 +267,17 @@ class _Trie:
     def add(self, job: _Job) -> None:
         share, parent = job.share(self.prefix_len), -1
         path: list[int] = []
-        fresh = self.new_rows(job) > 0
-        if fresh:
-            self.shares.append(share)
+        known = len(self.items)
         for k, token in enumerate(job.feed(self.prefix_len)):
-            row = self.nodes.get((share, parent, token))
-            if row is None:
-                row = self.nodes[share, parent, token] = len(self.items)
+            row = self.nodes.setdefault((share, parent, token), len(self.items))
+            if row == len(self.items):
                 self.items.append((token, share + k, []))
-            if fresh:
-                self.items[row][2].append(self.n_seqs)
             path.append(row)
             parent = row
+        if len(self.items) > known:  # a new branch: it needs a sequence of its own
+            self.shares.append(share)
+            for row in path:
+                self.items[row][2].append(self.n_seqs)
         self.paths.append((job, path))
 
 
