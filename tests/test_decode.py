@@ -2,6 +2,7 @@
 the fast fake model serves the property tests about offsets and untouched characters."""
 
 import json
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -107,6 +108,43 @@ def test_floor_temperature_applies_what_temperature_one_applies():
     assert all(t.confidence <= p.confidence for t, p in zip(tempered, plain, strict=True))
     assert any(e.confidence < 0.5 for e in tempered)
     assert len(soft_floor) < len(tempered)
+
+
+class CountingModel(FakeModel):
+    """The fake model, counting the characters of every continuation it scores."""
+
+    def __init__(self):
+        super().__init__()
+        self.scored = 0
+
+    def continuation_logprobs(self, prefix, continuations):
+        self.scored += sum(len(c) for c in continuations)
+        return super().continuation_logprobs(prefix, continuations)
+
+
+def test_options_far_behind_on_their_own_words_are_not_read_further():
+    """Pruning by the option's own words reads less, and changes nothing here: an
+    option 10 nats behind by its own words does not win on the words after it."""
+    pruned_lm, full_lm = CountingModel(), CountingModel()
+    pruned = restore(SPUN, model=pruned_lm, config=Config())
+    full = restore(SPUN, model=full_lm, config=Config(head_margin=math.inf))
+    assert pruned_lm.scored < 0.8 * full_lm.scored
+    assert [(e.start, e.end, e.original) for e in pruned.edits] == \
+        [(e.start, e.end, e.original) for e in full.edits]
+    assert pruned.edits and all(abs(p.confidence - f.confidence) < 1e-3
+                                for p, f in zip(pruned.edits, full.edits, strict=True))
+
+
+def test_a_zero_head_margin_reads_only_the_best_option_and_the_keep():
+    """Pruned options are not ranked at all, so with no margin an edit's slot
+    has two readings left: the spun word and the option best on its own words."""
+    narrow_lm, full_lm = CountingModel(), CountingModel()
+    narrow = restore(SPUN, model=narrow_lm, config=Config(head_margin=0.0))
+    full = restore(SPUN, model=full_lm, config=Config(head_margin=math.inf))
+    assert narrow_lm.scored < full_lm.scored
+    assert narrow.edits and all(len(e.alternatives) <= 1 for e in narrow.edits)
+    assert any(len(e.alternatives) > 1 for e in full.edits)
+    assert apply_edits(SPUN, narrow.edits) == narrow.text
 
 
 def test_a_users_floor_holds_against_the_reported_confidence():

@@ -96,8 +96,11 @@ FAST_MOBY_SHARE = 0.3
 # take the restorer's Moby options (session 24's refit): with them off it changed
 # few of the words a spinner outside the built channel writes, and its dev AUC at
 # rate 0.10 on the simulator's Moby spinner was 0.965 / 0.915 (1.000 / 0.998 on).
+# Nor does it leave out options far behind on their own words (``head_margin``,
+# session 28), which would move its probabilities a little off their calibration.
 FITTED_WITH = {"right_context": 2, "left_context": 0, "tail_margin": math.inf,
-               "keep_bias": 2.0, "narrow_share": 0.0, "temperature": 1.0}
+               "head_margin": math.inf, "keep_bias": 2.0, "narrow_share": 0.0,
+               "temperature": 1.0}
 # Where a model's full mode was fitted with other settings than FITTED_WITH: SmolLM2's
 # (session 15) decoded with Moby's options off, which its restorer has taken since
 # session 26.
