@@ -147,6 +147,17 @@ def test_a_zero_head_margin_reads_only_the_best_option_and_the_keep():
     assert apply_edits(SPUN, narrow.edits) == narrow.text
 
 
+def test_a_doubt_names_a_change_when_every_change_was_left_out():
+    """With no head margin a slot whose kept word reads best has no change left
+    after pruning; a doubt there still names the cheap pass's best change."""
+    from unspin.decode import _one_pass
+
+    config = Config(head_margin=0.0, doubt_below=1.01)  # every word left alone is a doubt
+    edits, doubts, _, _ = _one_pass(SPUN, FAKE, config, [])
+    assert doubts and all(d.original.lower() != d.spun.lower() for d in doubts)
+    assert all(SPUN[d.start:d.end] == d.spun for d in doubts + edits)
+
+
 def test_a_users_floor_holds_against_the_reported_confidence():
     config = Config(temperature=5.0, floor_temperature=1.0).with_min_confidence(0.6)
     edits = restore(SPUN, model=FAKE, config=config).edits

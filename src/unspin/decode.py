@@ -631,7 +631,10 @@ def _one_pass(sentence: str, lm, config: Config, frozen: list[tuple[int, int]],
         applied = not option.keep and held >= config.min_confidence
         if not applied and keep_conf >= config.doubt_below:
             continue
-        best = option if not option.keep else next(o for o, _ in ranked if not o.keep)
+        # A doubt names the likeliest change; if every change was left out
+        # (head_margin), the cheap pass's best stands in, with its share of nothing.
+        best = option if not option.keep else next(
+            (o for o, _ in ranked if not o.keep), (slot.options[1:] or [option])[0])
         alternatives = tuple((match_case(o.text, slot.spun), round(c, 4))
                              for o, c in ranked if o is not best)[:3]
         edit = Edit(start, end, slot.spun, match_case(best.text, slot.spun),
