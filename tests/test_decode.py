@@ -158,6 +158,25 @@ def test_a_doubt_names_a_change_when_every_change_was_left_out():
     assert all(SPUN[d.start:d.end] == d.spun for d in doubts + edits)
 
 
+def test_a_phrase_and_its_first_word_share_one_keep():
+    """"in all" and "in" are rival slots whose keeps are the same reading: one
+    stays, the shortest slot's, with the better total."""
+    from unspin.decode import Option, Slot, _confidences, _merge_keeps
+
+    phrase = Slot(0, 1, 0, 6, "in all", [Option("in all", 0.0, "keep"),
+                                         Option("altogether", -5.0, "synonym")])
+    word = Slot(0, 0, 0, 2, "in", [Option("in", 0.0, "keep"), Option("indium", -5.0, "synonym")])
+    best = {id(o): (total, slot, o) for total, slot, o in (
+        (-10.0, phrase, phrase.options[0]), (-10.0, word, word.options[0]),
+        (-11.0, phrase, phrase.options[1]), (-12.0, word, word.options[1]))}
+    split = dict(_confidences(list(best.values()), word, 1.0))[word.options[0]]
+    _merge_keeps(best)
+    keeps = [(total, slot) for total, slot, o in best.values() if o.keep]
+    assert keeps == [(-10.0, word)]
+    merged = dict(_confidences(list(best.values()), word, 1.0))[word.options[0]]
+    assert split < 0.5 < merged
+
+
 def test_a_users_floor_holds_against_the_reported_confidence():
     config = Config(temperature=5.0, floor_temperature=1.0).with_min_confidence(0.6)
     edits = restore(SPUN, model=FAKE, config=config).edits
