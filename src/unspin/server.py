@@ -66,8 +66,8 @@ log = logging.getLogger("unspin.server")
 WEB_DIR = Path(__file__).parent / "web"
 DEFAULT_MAX_BYTES = 1_000_000
 # A request's whole life (reading a file, waiting for the model, decoding), in
-# seconds. Gemma 3 restores about 6 words a second on 2 cores (BENCHMARKS.md,
-# Speed), so a restoration of about 300 words fits; a longer text answers 503
+# seconds. Gemma 3 restores about 6-8 words a second on 2 cores (BENCHMARKS.md,
+# Speed), so a restoration of about 300-400 words fits; a longer text answers 503
 # and points to `unspin restore`, which has no limit.
 DEFAULT_TIMEOUT_S = 60.0
 # New model work is refused (429) when the words queued with it, at the measured
@@ -77,7 +77,7 @@ QUEUE_SHARE = 0.5
 # Words a second assumed until runs have been timed, and how many recent runs
 # the measured speed comes from. A prior above the speed under load let the
 # first burst of requests in and time out (benchmarks/load.py), so it is set
-# below the idle speed (about 6 words a second, more for the full detection
+# below the idle speed (about 6-8 words a second, more for the full detection
 # mode's lighter settings).
 PRIOR_WORDS_PER_S = 5.0
 RECENT_RUNS = 32
