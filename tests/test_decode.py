@@ -136,14 +136,14 @@ def test_options_far_behind_on_their_own_words_are_not_read_further():
 
 
 def test_a_zero_head_margin_reads_only_the_best_option_and_the_keep():
-    """Pruned options are not ranked at all, so with no margin an edit's slot
-    has two readings left: the spun word and the option best on its own words."""
+    """Pruned options are ranked at no share, so with no margin an edit's slot
+    has two readings with a share: the spun word and the option best on its own words."""
     narrow_lm, full_lm = CountingModel(), CountingModel()
     narrow = restore(SPUN, model=narrow_lm, config=Config(head_margin=0.0))
     full = restore(SPUN, model=full_lm, config=Config(head_margin=math.inf))
     assert narrow_lm.scored < full_lm.scored
-    assert narrow.edits and all(len(e.alternatives) <= 1 for e in narrow.edits)
-    assert any(len(e.alternatives) > 1 for e in full.edits)
+    assert narrow.edits and all(c == 0.0 for e in narrow.edits for _, c in e.alternatives[1:])
+    assert any(c > 0.0 for e in full.edits for _, c in e.alternatives[1:])
     assert apply_edits(SPUN, narrow.edits) == narrow.text
 
 

@@ -643,10 +643,7 @@ def _one_pass(sentence: str, lm, config: Config, frozen: list[tuple[int, int]],
         applied = not option.keep and held >= config.min_confidence
         if not applied and keep_conf >= config.doubt_below:
             continue
-        # A doubt names the likeliest change; if every change was left out
-        # (head_margin), the cheap pass's best stands in, with its share of nothing.
-        best = option if not option.keep else next(
-            (o for o, _ in ranked if not o.keep), (slot.options[1:] or [option])[0])
+        best = option if not option.keep else next(o for o, _ in ranked if not o.keep)
         alternatives = tuple((match_case(o.text, slot.spun), round(c, 4))
                              for o, c in ranked if o is not best)[:3]
         edit = Edit(start, end, slot.spun, match_case(best.text, slot.spun),
@@ -758,8 +755,8 @@ def _decide(sentence: str, tokens: list[Token], slots: list[Slot], lm, config: C
         for lm_score, (rival, option, tail_channel) in zip(
                 _scores(lm, prefix, texts, owners, sentence[slot.lead:slot.start], config),
                 owners, strict=True):
-            if math.isinf(lm_score):
-                continue
+            # An option left out (-inf) stays ranked, at no share, in the cheap
+            # pass's order: a doubt can name it and the alternatives list it.
             total = lm_score + config.channel_weight * (option.channel + tail_channel)
             if id(option) not in best or total > best[id(option)][0]:
                 best[id(option)] = (total, rival, option)
