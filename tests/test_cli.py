@@ -69,6 +69,17 @@ def test_bad_input_gives_a_message_and_exit_2(args, stdin, message):
     assert b"Traceback" not in result.stderr
 
 
+def test_a_broken_pdf_gets_one_line_of_error(tmp_path):
+    # pypdf logs every repair it tries; the user should see only what went wrong.
+    broken = tmp_path / "paper.pdf"
+    broken.write_bytes(b"hello, not a PDF")
+    result = run(["detect", "--fast", str(broken)])
+    assert result.returncode == 2
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"unspin: error: {broken} is not a readable PDF")
+
+
 def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help and "Example:" in command.help, name

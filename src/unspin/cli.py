@@ -7,6 +7,7 @@ mistakes become ``unspin: error: ...`` on stderr and exit status 2.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -372,6 +373,9 @@ def _parse_rates(text: str) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status instead of raising for user errors."""
+    # pypdf logs each repair it tries on a damaged file to stderr; a PDF it
+    # cannot read gets one message from us, and one it repairs needs none.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         # Without standalone mode click returns a command's exit code (ctx.exit) as a value.
         status = cli.main(args=argv, prog_name="unspin", standalone_mode=False)
