@@ -124,7 +124,7 @@ class CountingModel(FakeModel):
 
 def test_options_far_behind_on_their_own_words_are_not_read_further():
     """Pruning by the option's own words reads less, and changes nothing here: an
-    option 10 nats behind by its own words does not win on the words after it."""
+    option 8 nats behind by its own words does not win on the words after it."""
     pruned_lm, full_lm = CountingModel(), CountingModel()
     pruned = restore(SPUN, model=pruned_lm, config=Config())
     full = restore(SPUN, model=full_lm, config=Config(head_margin=math.inf))

@@ -111,17 +111,19 @@ class Config:
       words changed; 6 nats 54.8 / 53.5 % and 0.20 / 0.33 %. Bounding the
       right context's say both ways (a keep's tail floored too) restored 50.8 %
       of sotu's spun words at 6 and 48.2 % at 4: it also helps changes.
-    * ``head_margin`` (10.0 nats): an option whose own words, with its channel
+    * ``head_margin`` (8.0 nats): an option whose own words, with its channel
       score, come more than this under the best of its slot's options is not
       read with the words after it (the spun word kept always is). The words
       after an option rarely make up that much: in 661 dev decisions (Gemma 3,
-      rate 0.25, six paragraphs of each corpus, both spinners) no winner was
-      ever so far behind on its own words, and 28-33 % of the right-context
-      tokens go unread. Dev (rate 0.25, 15 paragraphs per corpus, the four
-      cells of the lexicon's and Moby's spins, sotu / brown): 56.8 / 54.6 %
-      and 47.4 / 48.8 % restored, against 56.8 / 54.9 % and 47.4 / 48.5 %
-      reading every option, with the same or fewer clean words changed; the
-      1,048-word article of ``benchmarks/speed.py`` took 138-141 s instead of 161 s.
+      rate 0.25, six paragraphs of each corpus, both spinners) one winner was
+      more than 8 nats behind on its own words (none more than 10), and 40-42 %
+      of the right-context tokens go unread at 8 (28-33 % at 10). Dev (rate
+      0.25, 15 paragraphs per corpus, the four cells of the lexicon's and
+      Moby's spins, sotu / brown): 56.8 / 54.9 % and 47.4 / 48.3 % restored at
+      8, 56.8 / 54.6 % and 47.4 / 48.8 % at 10 (session 28), 56.8 / 54.9 % and
+      47.4 / 48.5 % reading every option; the 1,048-word article of
+      ``benchmarks/speed.py`` took 130.8 s at 8, 139.6 s at 10 and 161 s
+      reading every option.
       ``math.inf`` reads every option in full.
     * ``one_keep`` (False): whether a word's rival slots (a phrase, "in all",
       and its first word, "in") share one reading "every word kept" instead of
@@ -220,7 +222,7 @@ class Config:
     left_context: int = 100
     joint_options: int = 2
     tail_margin: float = 6.0
-    head_margin: float = 10.0
+    head_margin: float = 8.0
     one_keep: bool = False
     extra_token_penalty: float = 3.0
     narrow_share: float = 0.1
