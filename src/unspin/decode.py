@@ -135,7 +135,9 @@ class Config:
       48.8 % without; clean words changed the same but on the Moby spinner's
       Brown, 0.58 % against 0.41 %, over the 0.1-point rise the rule written
       before the runs allowed, so it stays off (session 28). The full
-      detector's calibration was fitted with it off.
+      detector's calibration was fitted with it off; on, its dev spans move by
+      at most one per corpus while its document scores shift, so it would
+      need a refit (session 29).
     * ``extra_token_penalty`` (3.0 nats): in the cheap pass only an option's first
       token is scored; each further token of it costs this much, so long rare
       words are not favoured for starting with a common piece.
