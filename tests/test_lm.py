@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from unspin.errors import DataMissingError
 from unspin.lm import FakeModel, LanguageModel, LlamaModel, load_model, model_path, registry
+from unspin.lm.base import picked_logprobs, target_logprobs
 
 TEXT = "Xi will hold talks in Moscow, as he said on Friday; a think tank warned of a trade war."
 PREFIX = "Xi will hold talks in Moscow, as he said on Friday; a think tank warned of"
@@ -258,6 +259,23 @@ def test_loading_asks_for_extra_buffers_only_without_amx(system_info, repack, mo
     with pytest.raises(RuntimeError, match="could not load"):
         LlamaModel("any.gguf")
     assert asked == [repack]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_picked_logprobs_match_a_plain_log_softmax(n_picks, n_rows_scale, seed):
+    """Repeated rows and more rows than one reduction step (16) still give each
+    pick its row's own log-softmax value."""
+    rng = np.random.default_rng(seed)
+    logits = (rng.normal(size=(8 * n_rows_scale, 50)) * 10).astype(np.float32)
+    rows = rng.integers(0, len(logits), size=n_picks)
+    targets = rng.integers(0, logits.shape[1], size=n_picks)
+    shifted = logits.astype(np.float64) - logits.max(axis=1, keepdims=True)
+    plain = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    assert np.allclose(picked_logprobs(logits, rows, targets), plain[rows, targets], atol=1e-4)
+    diagonal = targets[:len(logits)]
+    assert np.allclose(target_logprobs(logits, diagonal),
+                       plain[np.arange(len(diagonal)), diagonal], atol=1e-4)
 
 
 # -- the fake model -----------------------------------------------------------

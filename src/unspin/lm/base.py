@@ -38,38 +38,32 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
 def target_logprobs(logits: np.ndarray, targets: Sequence[int]) -> np.ndarray:
     """For each row of ``logits``, the log-softmax value of that row's target id.
 
-    Works in small groups of rows so memory stays flat for big vocabularies.
-
     >>> block = np.log(np.array([[0.25, 0.75], [0.5, 0.5]], dtype=np.float32))
     >>> [round(float(x), 4) for x in target_logprobs(block, [1, 0])]
     [-0.2877, -0.6931]
     """
-    out = np.empty(len(targets), dtype=np.float64)
-    for lo in range(0, len(targets), _ROWS_PER_STEP):
-        rows = np.asarray(logits[lo:lo + _ROWS_PER_STEP], dtype=np.float32)
-        picked = rows[np.arange(len(rows)), targets[lo:lo + len(rows)]]
-        out[lo:lo + len(rows)] = picked - _log_normalisers(rows)
-    return out
+    return picked_logprobs(logits, range(len(targets)), targets)
 
 
 def picked_logprobs(logits: np.ndarray, rows: Sequence[int],
                     targets: Sequence[int]) -> np.ndarray:
     """The log-softmax value of ``logits[rows[i]]`` at ``targets[i]``, for each i.
 
-    Rows may repeat: each row's normaliser is worked out once.
+    Rows may repeat: each row's normaliser is worked out once, in small groups
+    of rows so that memory stays flat for big vocabularies.
 
     >>> block = np.log(np.array([[0.25, 0.75], [0.5, 0.5]], dtype=np.float32))
     >>> [round(float(x), 4) for x in picked_logprobs(block, [0, 1, 0], [1, 0, 0])]
     [-0.2877, -0.6931, -1.3863]
     """
-    used = sorted(set(rows))
-    lse = {}
+    rows = np.asarray(rows, dtype=np.intp)
+    used, where = np.unique(rows, return_inverse=True)
+    normalisers = np.empty(len(used), dtype=np.float64)
     for lo in range(0, len(used), _ROWS_PER_STEP):
-        ids = used[lo:lo + _ROWS_PER_STEP]
-        block = np.asarray(logits[ids], dtype=np.float32)
-        lse.update(zip(ids, map(float, _log_normalisers(block)), strict=True))
-    return np.array([float(logits[r, t]) - lse[r] for r, t in zip(rows, targets, strict=True)],
-                    dtype=np.float64)
+        block = np.asarray(logits[used[lo:lo + _ROWS_PER_STEP]], dtype=np.float32)
+        normalisers[lo:lo + len(block)] = _log_normalisers(block)
+    picked = np.asarray(logits[rows, np.asarray(targets, dtype=np.intp)], dtype=np.float64)
+    return picked - normalisers[where]
 
 
 def _log_normalisers(rows: np.ndarray) -> np.ndarray:
