@@ -141,6 +141,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def seconds(values: list[float], q: float, digits: int = 2) -> str:
+    """A latency percentile for a table cell; "none" when no request of the kind was answered."""
+    return f"{percentile(values, q):.{digits}f} s" if values else "none"
+
+
 def wait_until_idle(max_load: float, patience_s: float) -> float:
     """Wait (up to ``patience_s``) for the 1-minute load average to fall to ``max_load``."""
     give_up = time.monotonic() + patience_s
@@ -205,9 +210,8 @@ def report(args, records, wall, rss_kib, shorts, longs) -> None:
              + ("Load average before the run: "
                 f"{args.load_before:.2f}." if args.load_before is not None else
                 "Run with --force: the machine may not have been idle."))
-    ok_latency = (f"{percentile(ok_times, 0.5):.2f} s / {percentile(ok_times, 0.99):.2f} s")
-    busy_latency = (f"{percentile(busy_times, 0.5):.3f} s / "
-                    f"{percentile(busy_times, 0.99):.3f} s")
+    ok_latency = f"{seconds(ok_times, 0.5)} / {seconds(ok_times, 0.99)}"
+    busy_latency = f"{seconds(busy_times, 0.5, 3)} / {seconds(busy_times, 0.99, 3)}"
     lines = [
         "# Load: `unspin serve` under concurrent clients", "", command, "", setup, "",
         "| measure | value |", "|---|---|",
@@ -226,8 +230,8 @@ def report(args, records, wall, rss_kib, shorts, longs) -> None:
     for kind in ("restore", "detect", "detect-fast"):
         for size in ("short", "long"):
             times = [r[4] for r in ok if r[0] == kind and r[1] == size]
-            lines.append(f"| {kind} | {size} | {len(times)} | {percentile(times, 0.5):.2f} s | "
-                         f"{percentile(times, 0.99):.2f} s |")
+            lines.append(f"| {kind} | {size} | {len(times)} | {seconds(times, 0.5)} | "
+                         f"{seconds(times, 0.99)} |")
     text = "\n".join(lines) + "\n"
     out = Path(args.out)
     out.parent.mkdir(exist_ok=True)

@@ -287,6 +287,8 @@ def test_html_input_offsets_refer_to_extracted_text(tmp_path):
 def test_screen_table_is_current_and_agrees_with_live_lookup():
     import random
 
+    from unspin import screen_table
+    from unspin.lexicon import spin_weight
     from unspin.screen_table import (
         compute_likely_original,
         compute_moby_spin_ratio,
@@ -307,9 +309,35 @@ def test_screen_table_is_current_and_agrees_with_live_lookup():
         assert table[word] == (compute_likely_original(word), compute_spin_ratio(word)), word
         assert moby_spin_ratio(word) == compute_moby_spin_ratio(word), word
     assert sum(moby_spin_ratio(word) > 0 for word in sample) > 500
+    tail, tail_weights, tail_moby = screen_table.load_tail()
+    # The tail holds the rare words spinners write; without it the fast mode is
+    # correct but a batch of spun text runs at a fraction of its speed.
+    assert len(tail) > 80_000 and "geezerhood" in tail and not set(tail) & set(table)
+    for word in random.Random(7).sample(sorted(tail), 300):
+        assert tail[word] == (compute_likely_original(word), compute_spin_ratio(word)), word
+        assert tail_moby.get(word, 0.0) == compute_moby_spin_ratio(word), word
+        assert tail_weights.get(word, 0.0) == spin_weight(word), word
     phrases = load_phrase_table()
     assert len(phrases) > 20_000 and "think factories" in phrases
     for phrase in random.Random(7).sample(sorted(phrases), 300):
         ratio, original = phrases[phrase]
         assert ratio == compute_spin_ratio(phrase) > 1, phrase
         assert original == compute_phrase_original(phrase), phrase
+
+
+def test_the_tail_table_is_read_only_after_enough_live_lookups(monkeypatch):
+    from unspin import screen_table
+
+    asked = []
+    monkeypatch.setattr(screen_table, "compute_spin_ratio",
+                        lambda word: asked.append(word) or 123.0)
+    screen_table.spin_ratio.cache_clear()
+    monkeypatch.setattr(screen_table, "_live_lookups", 0)
+    try:
+        assert screen_table.spin_ratio("geezerhood") == 123.0 and asked == ["geezerhood"]
+        monkeypatch.setattr(screen_table, "_live_lookups", screen_table.TAIL_AFTER)
+        tail = screen_table.load_tail()[0]
+        assert screen_table.spin_ratio("doddery") == tail["doddery"][1] != 123.0
+        assert screen_table.spin_ratio("zzyzxq") == 123.0 and asked[-1] == "zzyzxq"
+    finally:
+        screen_table.spin_ratio.cache_clear()

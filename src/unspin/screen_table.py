@@ -17,6 +17,14 @@ every two- or three-word phrase the channel can write whose ratio is above 1
 (``phrase_spin_ratio``), with its likeliest original; phrases have no live
 lookup, since a text has too many windows to look each up in the lexicon.
 
+Spun text is full of rare words, the spinner's outputs ("geezerhood",
+"bipartizan"), and each costs a few milliseconds live, which held a batch of
+spun paragraphs to a fifth of the fast mode's speed on words it had seen. So a
+second table, the *tail*, answers for every single word the channel or Moby's
+lists can write from those 100,000 words and that is not among them. It is read
+only once a process has looked up :data:`TAIL_AFTER` words live: one short
+document does not pay for reading it, a batch soon does.
+
 >>> likely_original("volition")
 ('will', 3.62)
 >>> likely_original("the") is None
@@ -34,9 +42,10 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from wordfreq import word_frequency, zipf_frequency
+from wordfreq import top_n_list, word_frequency, zipf_frequency
 
-from .lexicon import Link, load_store, moby_fanout, moby_from, restores_from, spin_weight
+from .lexicon import (Link, load_store, moby_fanout, moby_from, moby_spins_to, restores_from,
+                      spin_weight, spins_to)
 from .lexicon.inflect import TAGS, inflect
 
 # How much more common (in Zipf units) an original must be for a word to look spun.
@@ -46,6 +55,10 @@ PHRASE_TABLE_PATH = Path(__file__).parent / "data" / "screen_phrases.tsv.gz"
 LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.bin"
 MOBY_PATH = Path(__file__).parent / "data" / "moby.tsv.gz"
 TABLE_WORDS = 100_000
+TAIL_PATH = Path(__file__).parent / "data" / "screen_tail.tsv.gz"
+# Live look-ups before the tail table is read: reading it (0.15 s) costs about
+# as much as 50 live look-ups of the rare words it holds (2-3 ms each).
+TAIL_AFTER = 50
 # Frequency of a word wordfreq does not list (its lists stop near 1e-8).
 FREQUENCY_FLOOR = 1e-8
 
@@ -113,6 +126,26 @@ def table_key() -> str:
             f"gap={FAST_MIN_GAP} columns=original,gap,spin_ratio,spin_weight,moby_ratio")
 
 
+def tail_key() -> str:
+    """What the tail table depends on: the main table's key, and which words it holds."""
+    return table_key() + f" tail=written_from_top_{TABLE_WORDS}"
+
+
+def tail_words(common: list[str] | None = None) -> list[str]:
+    """Single words the channel or Moby's lists write from ``common`` (by default
+    the :data:`TABLE_WORDS` most common words), other than those words: the rare
+    words of spun text.
+
+    >>> words = tail_words(["person", "old", "bod"])
+    >>> "soma" in words, "antediluvian" in words, "bod" in words, "causal agent" in words
+    (True, True, False, False)
+    """
+    common = top_n_list("en", TABLE_WORDS) if common is None else common
+    written = {link.word for word in common
+               for link in (*spins_to(word), *moby_spins_to(word)) if " " not in link.word}
+    return sorted(written - set(common))
+
+
 # Per word: (likely original and its Zipf gap, or None; spin ratio).
 Table = dict[str, tuple[tuple[str, float] | None, float]]
 
@@ -123,16 +156,30 @@ def load_table() -> Table:
     return _load_table()[0]
 
 
+Rows = tuple[Table, dict[str, float], dict[str, float]]
+
+
 @lru_cache(maxsize=1)
-def _load_table() -> tuple[Table, dict[str, float], dict[str, float]]:
+def _load_table() -> Rows:
     """The answers by word, each word's spin weight (``lexicon.spin_weight``), and
     its Moby spin ratio where not 0."""
+    return _read_rows(TABLE_PATH, table_key())
+
+
+@lru_cache(maxsize=1)
+def load_tail() -> Rows:
+    """The tail table's rows (as :func:`_load_table`'s), for the rare words a
+    spinner writes."""
+    return _read_rows(TAIL_PATH, tail_key())
+
+
+def _read_rows(path: Path, key: str) -> Rows:
     table: Table = {}
     weights: dict[str, float] = {}
     moby_ratios: dict[str, float] = {}
     try:
-        with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as f:
-            if f.readline().rstrip("\n") != "# " + table_key():
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            if f.readline().rstrip("\n") != "# " + key:
                 return {}, {}, {}
             for line in f:
                 word, _, rest = line.rstrip("\n").partition("\t")
@@ -150,31 +197,48 @@ def _load_table() -> tuple[Table, dict[str, float], dict[str, float]]:
     return table, weights, moby_ratios
 
 
+_live_lookups = 0
+
+
+def _rows_for(word: str, count: bool = True) -> Rows | None:
+    """The shipped rows that hold ``word`` (the main table's, or the tail's once
+    :data:`TAIL_AFTER` words have been looked up live), or None: look it up live.
+    ``count``: whether a miss counts as a live look-up."""
+    global _live_lookups
+    rows = _load_table()
+    if word in rows[0]:
+        return rows
+    if _live_lookups < TAIL_AFTER:
+        # A race here only moves the moment the tail is read.
+        _live_lookups += count
+        return None
+    rows = load_tail()
+    return rows if word in rows[0] else None
+
+
 def _spin_weight(word: str) -> float:
-    """``lexicon.spin_weight``, from the table where it has the word. A rare word's
+    """``lexicon.spin_weight``, from the tables where they have the word. A rare word's
     originals are mostly common words, and working one out means inflecting
     everything it may be spun into: the live lookup of a rare word would
-    otherwise cost a few milliseconds. The table keeps the exact value."""
-    weight = _load_table()[1].get(word)
+    otherwise cost a few milliseconds. The tables keep the exact value."""
+    # Not counted: one live look-up asks for the weights of hundreds of originals.
+    rows = _rows_for(word, count=False)
+    weight = rows[1].get(word) if rows else None
     return spin_weight(word) if weight is None else weight
 
 
 @lru_cache(maxsize=200_000)
 def likely_original(word: str) -> tuple[str, float] | None:
     """The most common possible original of lower-cased ``word`` and its Zipf gap, or None."""
-    table = load_table()
-    if word in table:
-        return table[word][0]
-    return compute_likely_original(word)
+    rows = _rows_for(word)
+    return rows[0][word][0] if rows else compute_likely_original(word)
 
 
 @lru_cache(maxsize=200_000)
 def spin_ratio(word: str) -> float:
     """How much likelier lower-cased ``word`` is as a spinner's output than as itself."""
-    table = load_table()
-    if word in table:
-        return table[word][1]
-    return compute_spin_ratio(word)
+    rows = _rows_for(word)
+    return rows[0][word][1] if rows else compute_spin_ratio(word)
 
 
 @lru_cache(maxsize=200_000)
@@ -185,14 +249,13 @@ def moby_spin_ratio(word: str) -> float:
     >>> moby_spin_ratio("organization") > moby_spin_ratio("the") == 0.0
     True
     """
-    if word in load_table():
-        return _load_table()[2].get(word, 0.0)
-    return compute_moby_spin_ratio(word)
+    rows = _rows_for(word)
+    return rows[2].get(word, 0.0) if rows else compute_moby_spin_ratio(word)
 
 
-def build_table_text(words: list[str]) -> str:
-    """The table file's text for ``words`` (a header with the key, then one line per word)."""
-    lines = ["# " + table_key()]
+def table_lines(words: list[str]) -> list[str]:
+    """One table line per word, as the live look-ups answer for it."""
+    lines = []
     for word in words:
         found, ratio = compute_likely_original(word), compute_spin_ratio(word)
         # repr keeps the weight exact, so the live lookup gives the same answers.
@@ -207,7 +270,7 @@ def build_table_text(words: list[str]) -> str:
         else:
             lines.append(f"{word}\t{found[0]}\t{found[1]:.2f}\t{ratio:.4g}\t{column}"
                          f"\t{moby_column}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def spinner_phrases() -> list[str]:
