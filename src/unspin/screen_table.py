@@ -22,8 +22,8 @@ Spun text is full of rare words, the spinner's outputs ("geezerhood",
 spun paragraphs to a fifth of the fast mode's speed on words it had seen. So a
 second table, the *tail*, answers for every single word the channel or Moby's
 lists can write from those 100,000 words and that is not among them. It is read
-only once a process has looked up :data:`TAIL_AFTER` words live: one short
-document does not pay for reading it, a batch soon does.
+at the first word the main table lacks: 0.15 s, less than the first live
+look-up, which loads lemminflect's tables (0.7 s).
 
 >>> likely_original("volition")
 ('will', 3.62)
@@ -56,9 +56,6 @@ LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.bin"
 MOBY_PATH = Path(__file__).parent / "data" / "moby.tsv.gz"
 TABLE_WORDS = 100_000
 TAIL_PATH = Path(__file__).parent / "data" / "screen_tail.tsv.gz"
-# Live look-ups before the tail table is read: reading it (0.15 s) costs about
-# as much as 50 live look-ups of the rare words it holds (2-3 ms each).
-TAIL_AFTER = 50
 # Frequency of a word wordfreq does not list (its lists stop near 1e-8).
 FREQUENCY_FLOOR = 1e-8
 
@@ -197,22 +194,13 @@ def _read_rows(path: Path, key: str) -> Rows:
     return table, weights, moby_ratios
 
 
-_live_lookups = 0
-
-
-def _rows_for(word: str, count: bool = True) -> Rows | None:
-    """The shipped rows that hold ``word`` (the main table's, or the tail's once
-    :data:`TAIL_AFTER` words have been looked up live), or None: look it up live.
-    ``count``: whether a miss counts as a live look-up."""
-    global _live_lookups
+def _rows_for(word: str) -> Rows | None:
+    """The shipped rows that hold ``word``, the main table's or the tail's, or
+    None: look it up live."""
     rows = _load_table()
     if word in rows[0]:
         return rows
-    if _live_lookups < TAIL_AFTER:
-        # A race here only moves the moment the tail is read.
-        _live_lookups += count
-        return None
-    rows = load_tail()
+    rows = load_tail()   # read at the first word the main table lacks
     return rows if word in rows[0] else None
 
 
@@ -221,8 +209,7 @@ def _spin_weight(word: str) -> float:
     originals are mostly common words, and working one out means inflecting
     everything it may be spun into: the live lookup of a rare word would
     otherwise cost a few milliseconds. The tables keep the exact value."""
-    # Not counted: one live look-up asks for the weights of hundreds of originals.
-    rows = _rows_for(word, count=False)
+    rows = _rows_for(word)
     weight = rows[1].get(word) if rows else None
     return spin_weight(word) if weight is None else weight
 
