@@ -61,6 +61,9 @@ def test_spin_from_moby():
     (["spin", "-", "--rate", "2"], b"x", b"rate"),
     (["eval", "--rates", "abc"], None, b"--rates"),
     (["spin", "-", "--thesaurus", "roget"], b"x", b"--thesaurus"),
+    (["detect", "--fast", "-"], b"", b"standard input: the text is empty"),
+    (["detect", "--fast", "-"], b" \n\t\n", b"the text is empty"),
+    (["restore", "-"], b"\n", b"the text is empty"),
 ])
 def test_bad_input_gives_a_message_and_exit_2(args, stdin, message):
     result = run(args, stdin)

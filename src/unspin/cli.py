@@ -19,7 +19,8 @@ EXIT_ERROR = 2
 
 
 def read_input(source: str) -> str:
-    """Text from a file path or ``-`` (standard input); HTML and PDF are converted to text."""
+    """Text from a file path or ``-`` (standard input); HTML and PDF are converted to
+    text. Text that is empty or all white space is an input error."""
     from .extract import extract_text
 
     try:
@@ -27,7 +28,12 @@ def read_input(source: str) -> str:
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}") from exc
     name = "standard input" if source == "-" else source
-    return extract_text(raw, filename=name).text
+    text = extract_text(raw, filename=name).text
+    if not text.strip():
+        # As the service (422) and batch runs do: an empty file judged "clean"
+        # would hide a failed conversion upstream.
+        raise InputError(f"{name}: the text is empty")
+    return text
 
 
 def print_json(data: object) -> None:
