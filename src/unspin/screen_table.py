@@ -18,12 +18,12 @@ every two- or three-word phrase the channel can write whose ratio is above 1
 lookup, since a text has too many windows to look each up in the lexicon.
 
 Spun text is full of rare words, the spinner's outputs ("geezerhood",
-"bipartizan"), and each costs a few milliseconds live, which held a batch of
-spun paragraphs to a fifth of the fast mode's speed on words it had seen. So a
-second table, the *tail*, answers for every single word the channel or Moby's
-lists can write from those 100,000 words and that is not among them. It is read
-at the first word the main table lacks: 0.15 s, less than the first live
-look-up, which loads lemminflect's tables (0.7 s).
+"bipartizan"), a few milliseconds each live: spun text was screened at a third
+of the speed of clean text (BENCHMARKS.md, Detection, session 30). So a second
+table, the *tail*, answers for every single word the channel or Moby's lists
+can write from those 100,000 words and that is not among them. It is read at
+the first word the main table lacks: 0.15 s, less than the first live look-up,
+which loads lemminflect's tables (0.7 s).
 
 >>> likely_original("volition")
 ('will', 3.62)
@@ -166,7 +166,12 @@ def _load_table() -> Rows:
 @lru_cache(maxsize=1)
 def load_tail() -> Rows:
     """The tail table's rows (as :func:`_load_table`'s), for the rare words a
-    spinner writes."""
+    spinner writes.
+
+    >>> table, weights, moby_ratios = load_tail()
+    >>> table["geezerhood"][0], "the" in table
+    (('years', 5.96), False)
+    """
     return _read_rows(TAIL_PATH, tail_key())
 
 
@@ -241,7 +246,11 @@ def moby_spin_ratio(word: str) -> float:
 
 
 def table_lines(words: list[str]) -> list[str]:
-    """One table line per word, as the live look-ups answer for it."""
+    """One table line per word, as the live look-ups answer for it.
+
+    >>> table_lines(["the"])
+    ['the']
+    """
     lines = []
     for word in words:
         found, ratio = compute_likely_original(word), compute_spin_ratio(word)
