@@ -310,15 +310,16 @@ async def post_all(app, bodies, stagger=0.0):
 
 
 def test_the_fast_tables_are_read_before_the_first_request():
-    from unspin import screen_table
+    from unspin import casing, screen_table
 
     for cached in (screen_table.load_tail, screen_table.load_phrase_table,
                    screen_table.spin_ratio, screen_table.moby_spin_ratio,
-                   screen_table.likely_original):
+                   screen_table.likely_original, casing._is_name_word):
         cached.cache_clear()
     with TestClient(create_app(FAKE)):
         assert screen_table.load_tail.cache_info().currsize == 1
         assert screen_table.load_phrase_table.cache_info().currsize == 1
+        assert casing._is_name_word.cache_info().currsize > 0  # a headline was folded
 
 
 def test_time_limit_answers_503_and_frees_the_model():

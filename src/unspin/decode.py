@@ -34,6 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .casing import fold_headlines, recase
 from .channel_mix import moby_posterior
 from .errors import StoppedError
 from .lexicon import (Link, moby_fanout, moby_from, narrowed_from, narrowing_count,
@@ -347,22 +348,25 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
         from .lm import load_model
 
         lm = load_model(model) if model else load_model()
-    config = for_text(config or settings_for(getattr(lm, "name", None)), text)
+    # Headlines are decoded as the prose they stand for (``casing``); the folded
+    # copy has the input's length, so offsets carry over.
+    folded, headlines = fold_headlines(text)
+    config = for_text(config or settings_for(getattr(lm, "name", None)), folded)
     edits: list[Edit] = []
     doubts: list[Edit] = []
     spun_mass = 0.0
-    spans = sentence_pieces(text)
+    spans = sentence_pieces(folded)
     window = ContextWindow(config.left_context)
     for done, (start, end) in enumerate(spans):
         if should_stop is not None and should_stop():
             raise StoppedError(f"stopped after {done} of {len(spans)} sentences")
         # Context and sentence together must still fit the model, as a piece alone does.
-        context = _left_context(text, start, edits, window.words_before(text, start),
+        context = _left_context(folded, start, edits, window.words_before(folded, start),
                                 max_chars=MAX_SENTENCE - (end - start))
         window.read(context)
-        sentence_edits, sentence_doubts, mass = _restore_sentence(text[start:end], lm, config,
+        sentence_edits, sentence_doubts, mass = _restore_sentence(folded[start:end], lm, config,
                                                                   context)
-        window.restored(text, start, end, sentence_edits)
+        window.restored(folded, start, end, sentence_edits)
         edits += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_edits]
         doubts += [replace(e, start=e.start + start, end=e.end + start) for e in sentence_doubts]
         spun_mass += mass
@@ -370,6 +374,8 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
             progress(end, len(text))
     if progress is not None and (not spans or spans[-1][1] < len(text)):
         progress(len(text), len(text))
+    if headlines:
+        edits, doubts = recase(text, edits, headlines), recase(text, doubts, headlines)
     n_words = len(words(text))
     restored = Restoration(apply_edits(text, edits), edits,
                            spun_mass / n_words if n_words else 0.0, doubts)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from .casing import fold_headlines, recase
 from .decode import Config, settings_for
 from .screen_table import (
     FAST_MIN_GAP,
@@ -37,7 +38,7 @@ from .screen_table import (
     phrase_starts,
     spin_ratio,
 )
-from .text import Restoration, is_name, match_case, words
+from .text import Edit, Restoration, is_name, match_case, words
 
 # Logistic calibration a*score + b, fitted on dev paragraphs at rates 0..0.4
 # (benchmarks/detect_calibrate.py; the full mode with each model's restorer
@@ -178,7 +179,7 @@ def detect(text: str, *, mode: str = "full", threshold: float | None = None,
     :func:`~unspin.decode.restore`.
     """
     if mode == "fast":
-        spans, fraction, score = _fast_spans(text)
+        spans, fraction, score = _fast_headline_spans(text)
     elif mode == "full":
         spans, fraction = _full_spans(text, model, restoration, config, progress)
     else:
@@ -223,6 +224,17 @@ def calibrated(score: float, calibration: tuple[float, float]) -> float:
     """
     a, b = calibration
     return 1.0 / (1.0 + math.exp(-(a * score + b)))
+
+
+def _fast_headline_spans(text: str) -> tuple[list[Span], float, float]:
+    """``_fast_spans`` with headlines read as prose (``casing``), spans in the input's case."""
+    folded, headlines = fold_headlines(text)
+    spans, fraction, score = _fast_spans(folded)
+    if headlines:
+        as_edits = [Edit(s.start, s.end, s.text, s.likely_original) for s in spans]
+        spans = [replace(s, text=e.spun, likely_original=e.original)
+                 for s, e in zip(spans, recase(text, as_edits, headlines), strict=True)]
+    return spans, fraction, score
 
 
 def _fast_spans(text: str) -> tuple[list[Span], float, float]:

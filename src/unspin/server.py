@@ -500,9 +500,11 @@ def create_app(model: object = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
         from .lexicon import load_store
 
         await asyncio.to_thread(load_store)  # the lexicon, read once before the first request
-        # The fast mode's tables (the tail too: "geezerhood" is in it), so that the
-        # first fast request does not wait for them.
-        await asyncio.to_thread(detect, "A geezerhood of trouble.", mode="fast")
+        # The fast mode's tables (the tail too: "geezerhood" is in it) and what a
+        # headline's folding reads (``casing``), so that the first fast request
+        # does not wait for them.
+        await asyncio.to_thread(detect, "A Geezerhood of Trouble\nA geezerhood of trouble.",
+                                mode="fast")
         if state["queue"] is None:
             lm = model
             if model is None or isinstance(model, str):

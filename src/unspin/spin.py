@@ -4,6 +4,8 @@ It behaves like the spinners described in DEVELOPERS.md: word by word and
 phrase by phrase it swaps in thesaurus neighbours of any sense, with no regard
 for meaning; it keeps names, numbers and most function words, keeps case,
 punctuation and inflection, and now and then pads a copula with a filler.
+Headlines in title case or capitals are spun as the prose they stand for
+(``unspin.casing``), as spinners rewrite titles too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import random
 import re
 from dataclasses import dataclass
 
+from .casing import cased_like, fold_headlines
 from .lexicon import Link, moby_spins_to, spins_to
 from .lexicon.kept import WH_WORDS, never_spun
-from .text import Edit, Token, is_name, match_case, phrase_span, words
+from .text import Edit, Token, is_name, phrase_span, words
 
 # Spinnable function words change less often than content words.
 FUNCTION_WORDS = frozenset("""
@@ -69,8 +72,11 @@ def spin(text: str, rate: float = 0.25, seed: int = 0, thesaurus: str = "lexicon
     if thesaurus not in THESAURI:
         raise ValueError(f"thesaurus must be one of {', '.join(THESAURI)}, not {thesaurus!r}")
     rng = random.Random(seed)
-    tokens = words(text)
-    plans = _eligible(text, tokens, moby=thesaurus == "moby")
+    # A headline's words are chosen from its folded copy, where a capital marks
+    # a name again; the copy has the text's length, so its tokens fit the text.
+    folded, headlines = fold_headlines(text)
+    tokens = words(folded)
+    plans = _eligible(folded, tokens, moby=thesaurus == "moby")
     weight = sum(factor for _, _, factor, _ in plans)
     # Scale so that about `rate` of all words change although many are protected.
     chance = min(1.0, rate * len(tokens) / weight) if weight else 0.0
@@ -82,7 +88,7 @@ def spin(text: str, rate: float = 0.25, seed: int = 0, thesaurus: str = "lexicon
         target = _choose(links, rng)
         replacements.append((first, last, target.word))
         taken = last
-    return _render(text, tokens, replacements)
+    return _render(text, tokens, replacements, headlines)
 
 
 def _eligible(text: str, tokens: list[Token],
@@ -129,12 +135,13 @@ def _choose(links: list[Link], rng: random.Random) -> Link:
     return rng.choices(links, weights=[link.weight ** 2 for link in links])[0]
 
 
-def _render(text: str, tokens: list[Token], replacements: list[tuple[int, int, str]]) -> Spun:
+def _render(text: str, tokens: list[Token], replacements: list[tuple[int, int, str]],
+            headlines: list) -> Spun:
     out, edits, at, shift = [], [], 0, 0
     for first, last, new in replacements:
         start, end = tokens[first].start, tokens[last].end
         old = text[start:end]
-        new = match_case(new, old)
+        new = cased_like(new, text, start, end, headlines)
         out += [text[at:start], new]
         begin = start + shift
         edits.append(Edit(begin, begin + len(new), new, old, reason="spun"))

@@ -69,11 +69,54 @@ def starts_sentence(text: str, token: Token) -> bool:
 def is_name(text: str, token: Token) -> bool:
     """A capital inside a sentence marks a name, which is never spun or restored.
 
+    Headlines, where every word has a capital, are first folded to the case of
+    prose (``unspin.casing``).
+
     >>> text = "Then Smith left."
     >>> [is_name(text, t) for t in words(text)]
     [False, True, False]
     """
     return token.text[0].isupper() and not starts_sentence(text, token)
+
+
+# Words a headline in title case leaves in lower case (articles, short
+# prepositions and conjunctions): any other lower-case word marks a line as prose.
+TITLE_SMALL_WORDS = frozenset(
+    "a an and as at but by en for from in into nor of off on onto or over per so "
+    "than the to up upon via vs with yet".split())
+
+
+@dataclass(frozen=True)
+class CasedLine:
+    """A line set in capitals or in title case, where a capital does not mark a name."""
+
+    start: int
+    end: int
+    upper: bool  # every letter a capital, rather than title case
+
+
+def cased_lines(text: str) -> list[CasedLine]:
+    """The lines of ``text`` set as headlines: at least three capitalised words and
+    no lower-case word but the small ones title case keeps (``TITLE_SMALL_WORDS``).
+
+    >>> text = "Xi Volition Hold Talks in Moscow\\nXi met Smith in New York.\\nTHE NEW LEADER"
+    >>> [(text[c.start:c.end], c.upper) for c in cased_lines(text)]
+    [('Xi Volition Hold Talks in Moscow', False), ('THE NEW LEADER', True)]
+    """
+    found = []
+    for line in re.finditer(r"[^\n]+", text):
+        capitals = 0
+        for match in WORD_RE.finditer(line.group()):
+            word = match.group()
+            if word[0].isupper():
+                capitals += 1
+            elif word.lower() not in TITLE_SMALL_WORDS:
+                break
+        else:
+            if capitals >= 3:
+                piece = line.group()
+                found.append(CasedLine(line.start(), line.end(), piece == piece.upper()))
+    return found
 
 
 def phrase_span(text: str, tokens: list[Token], i: int, n: int) -> tuple[int, int] | None:
