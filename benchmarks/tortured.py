@@ -1,7 +1,7 @@
 """Real spinner output: tortured phrases from papers, in sentences of our own.
 
 Run: .venv/bin/python benchmarks/tortured.py [--data heldout] [--model gemma3]
-         [--set narrow_share=0]
+         [--set narrow_share=0] [--set-as title|upper]
 
 Every other benchmark spins text with unspin's own simulator, which draws from
 the same lexicon the restorer reads. These phrases were made by spinners
@@ -14,7 +14,9 @@ word's original among ``restores_from``, or among ``narrowed_from``), whether
 ``restore`` gives the original phrase back, whether the phrase is flagged at
 all (an edit or a doubt over it), the fast detector's spans, and the words the
 restorer changed outside the phrase (false changes: the sentences are clean
-apart from the phrase).
+apart from the phrase). ``--set-as`` sets each sentence as a title or in
+capitals first, letter for letter (``headlines.set_as``); the phrase then
+counts as restored when it matches without case.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from __future__ import annotations
 import argparse
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from headlines import set_as
 from tune import parse_settings, start
 
 from unspin.decode import restore
@@ -108,10 +111,13 @@ def main() -> None:
                              "chosen on; heldout: written after, run only to measure them")
     parser.add_argument("--model", default="gemma3")
     parser.add_argument("--set", default="", help="decoder settings, e.g. narrow_share=0")
+    parser.add_argument("--set-as", choices=("prose", "title", "upper"), default="prose",
+                        help="set each sentence as a title or in capitals first")
     args = parser.parse_args()
     config = start(args.model, parse_settings(args.set))
     lm = load_model(args.model)
-    cases = load_cases(DATA[args.data])
+    cases = [replace(case, sentence=set_as(args.set_as, case.sentence))
+             for case in load_cases(DATA[args.data])]
     totals = dict(words=0, plain=0, either=0, moby=0, right=0, flagged=0, fast=0, false=0, clean=0,
                   word_right=0)
     began = time.perf_counter()
@@ -127,7 +133,8 @@ def main() -> None:
         fast = any(case.overlaps(s.start, s.end)
                    for s in detect(case.sentence, mode="fast").spans)
         phrase_only = apply_edits(case.sentence, inside)
-        right = phrase_only == case.original_sentence
+        right = (phrase_only == case.original_sentence if args.set_as == "prose"
+                 else phrase_only.lower() == case.original_sentence.lower())
         got = phrase_only[case.start:len(phrase_only) - (len(case.sentence) - case.end)]
         word_right = _words_right(case, got)
         totals["words"] += n
@@ -146,7 +153,8 @@ def main() -> None:
               f"{', '.join(f'{e.spun}->{e.original}' for e in outside) or '-'} |", flush=True)
     n = len(cases)
     print(f"\n{n} phrases, {totals['words']} changed words in word-aligned phrases; "
-          f"{args.data} set, model {args.model}, settings {args.set or 'default'}; "
+          f"{args.data} set, model {args.model}, settings {args.set or 'default'}, "
+          f"set as {args.set_as}; "
           f"{time.perf_counter() - began:.0f} s")
     print(f"channel knows the original: {totals['plain']}/{totals['words']} words, "
           f"{totals['either']}/{totals['words']} with narrowings, "
