@@ -71,7 +71,7 @@ def recase(text: str, edits: list[Edit], lines: list[CasedLine]) -> list[Edit]:
     """
     out = []
     for edit in edits:
-        if not any(c.start <= edit.start < c.end for c in lines):
+        if _line_at(lines, edit.start) is None:
             out.append(edit)
             continue
         spun = text[edit.start:edit.end]
@@ -93,13 +93,18 @@ def cased_like(word: str, text: str, start: int, end: int, lines: list[CasedLine
     'think tank'
     """
     spun = text[start:end]
-    line = next((c for c in lines if c.start <= start < c.end), None)
+    line = _line_at(lines, start)
     if line is None or line.upper:
         return match_case(word if line is None else word.lower(), spun)
     first = _starts(text, Token(start, end, spun), line)
     parts = word.lower().split(" ")
     return " ".join(part if part in TITLE_SMALL_WORDS and (i or not first) else part[:1].upper()
                     + part[1:] for i, part in enumerate(parts))
+
+
+def _line_at(lines: list[CasedLine], at: int) -> CasedLine | None:
+    """The headline line holding offset ``at``, if any."""
+    return next((line for line in lines if line.start <= at < line.end), None)
 
 
 def _starts(text: str, token: Token, line: CasedLine) -> bool:
@@ -111,9 +116,7 @@ def _prose_names(text: str, lines: list[CasedLine]) -> frozenset[str]:
     """Words the text's prose (its lines that are not headlines) capitalises inside a sentence."""
     names = set()
     for token in words(text):
-        if any(c.start <= token.start < c.end for c in lines):
-            continue
-        if is_name(text, token):
+        if _line_at(lines, token.start) is None and is_name(text, token):
             names.add(_lower(token.text))
     return frozenset(names)
 
