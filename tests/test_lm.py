@@ -72,6 +72,15 @@ def test_tokenize_leaves_out_the_start_token(lm):
     assert lm.tokenize("") == []
 
 
+@real
+def test_remembered_tokens_are_the_tokenizers_and_a_fresh_list(name):
+    lm = _load(name)
+    first = lm.tokenize(" volition")
+    assert first == lm._tokenize(" volition")
+    first.append(7)
+    assert lm.tokenize(" volition") == first[:-1]
+
+
 def test_prefix_scores_add_up(lm):
     s = lm.prefix_logprobs(TEXT)
     assert len(s.token_logprobs) == len(s.tokens) == len(lm.tokenize(TEXT))

@@ -38,8 +38,9 @@ from .casing import fold_headlines, recase
 from .channel_mix import moby_posterior
 from .errors import StoppedError
 from .lexicon import (Link, moby_fanout, moby_from, narrowed_from, narrowing_count,
-                      restores_from, spin_weight)
+                      restores_from)
 from .lexicon.relations import MOBY, NARROWING
+from .screen_table import table_spin_weight
 from .text import Edit, Restoration, Token, apply_edits, match_case, phrase_span, words
 
 SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?]+[\"'”’)\]]*(?=\s)|\n|$)")
@@ -697,7 +698,9 @@ def _channel(link: Link, config: Config) -> float:
                         / max(1, narrowing_count(link.word)))
     if link.relation == MOBY[0]:
         return math.log(config.spin_rate * config.moby_share / max(1, moby_fanout(link.word)))
-    fanout = spin_weight(link.word)
+    # From the fast detector's tables where they hold the word: the same value,
+    # and a cold live look-up inflects everything the original may be spun into.
+    fanout = table_spin_weight(link.word)
     return math.log(config.spin_rate) + math.log(link.weight / max(fanout, link.weight))
 
 

@@ -111,7 +111,7 @@ def _written_then_spun(link: Link) -> float:
     original's frequency times the link's share of its spin weight (the decoder's
     channel term, ``decode._channel``)."""
     return (word_frequency(link.word, "en") * link.weight
-            / max(_spin_weight(link.word), link.weight))
+            / max(table_spin_weight(link.word), link.weight))
 
 
 def table_key() -> str:
@@ -209,11 +209,16 @@ def _rows_for(word: str) -> Rows | None:
     return rows if word in rows[0] else None
 
 
-def _spin_weight(word: str) -> float:
+def table_spin_weight(word: str) -> float:
     """``lexicon.spin_weight``, from the tables where they have the word. A rare word's
     originals are mostly common words, and working one out means inflecting
     everything it may be spun into: the live lookup of a rare word would
-    otherwise cost a few milliseconds. The tables keep the exact value."""
+    otherwise cost a few milliseconds. The tables keep the exact value.
+
+    >>> from unspin.lexicon import spin_weight
+    >>> table_spin_weight("person") == spin_weight("person") > 0
+    True
+    """
     rows = _rows_for(word)
     weight = rows[1].get(word) if rows else None
     return spin_weight(word) if weight is None else weight

@@ -38,8 +38,11 @@ _PROMPT_BATCH = 512
 # Logits one decode may return (rows x vocabulary): 64 MB of float32. llama.cpp
 # keeps an output buffer this big per context, so rows per decode scale with
 # 1 / vocabulary: SmolLM2 gets 192 (16 continuations of 13 tokens in one
-# decode), Gemma's 262k vocabulary 64 (more continuations take two decodes).
+# decode), Gemma 3 125 with the vocabulary English uses (lm/trim.py; 64 with
+# all 262k tokens, when more continuations took two decodes).
 _OUTPUT_FLOATS = 1 << 24
+# Texts whose token ids are remembered; short option texts, so a few MB at most.
+_TOKEN_CACHE_SIZE = 100_000
 # Longest continuation, in tokens; it must fit one decode with room to spare.
 _MAX_CONTINUATION = 32
 
@@ -315,6 +318,7 @@ class LlamaModel(LanguageModel):
         self.n_vocab = lib.llama_vocab_n_tokens(self._vocab)
         self.bos = self._special_token(bos_text) if bos_text else lib.llama_vocab_bos(self._vocab)
         self._piece_lengths: dict[int, int] = {}
+        self._token_cache: dict[str, tuple[int, ...]] = {}
         self._piece_buf = ctypes.create_string_buffer(64)
         # The previous prefix pass: (tokens, logprobs, kept rows, first kept, kept mask).
         self._last_pass: tuple | None = None
@@ -385,8 +389,16 @@ class LlamaModel(LanguageModel):
 
     def tokenize(self, text: str) -> list[int]:
         """Token ids of ``text``, without the start token."""
-        with self._lock:
-            return self._tokenize(text)
+        # The decoder asks for the same short texts again and again (each
+        # option after a space, every pass); a call into llama.cpp costs ~25 us.
+        ids = self._token_cache.get(text)
+        if ids is None:
+            with self._lock:
+                ids = tuple(self._tokenize(text))
+            if len(self._token_cache) >= _TOKEN_CACHE_SIZE:
+                self._token_cache.clear()
+            self._token_cache[text] = ids
+        return list(ids)
 
     # -- scoring a whole text -----------------------------------------------
 
