@@ -25,6 +25,9 @@ def lm():
     ("I met John Smith in New York.", False),       # names in prose
     ("New York", False),                            # too short to tell
     ("NATO", False),
+    ("By John Smith and Mary Baker", False),        # a byline: names
+    ("BY JOHN SMITH", False),
+    ("Bypass Surgery Gets Cheaper", True),
 ])
 def test_headlines_are_told_from_prose(text, headline):
     assert bool(cased_lines(text)) is headline
@@ -86,6 +89,13 @@ def test_the_fast_mode_points_at_words_in_a_headline():
                                                            ("SUCCESSFUL", "IN")}
     for span in spans:
         assert "XI VOLITION HOLD TALKS SUCCESSFUL MOSCOW"[span.start:span.end] == span.text
+
+
+def test_a_byline_is_screened_as_names():
+    text = "Talks Resume in Moscow\nBy John Smith and Mary Baker\nThe talks resumed on Friday."
+    spans = detect(text, mode="fast").spans
+    assert "John" not in {s.text for s in spans}
+    assert fold_headlines(text)[0].split("\n")[1] == "By John Smith and Mary Baker"
 
 
 WORDS = ["Volition", "VOLITION", "Helium", "HOLD", "Talks", "of", "the", "Moscow", "Smith",

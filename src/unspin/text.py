@@ -84,6 +84,9 @@ def is_name(text: str, token: Token) -> bool:
 TITLE_SMALL_WORDS = frozenset(
     "a an and as at but by en for from in into nor of off on onto or over per so "
     "than the to up upon via vs with yet".split())
+# A byline ("By John Smith and Mary Baker") is capitalised because it is names,
+# many of them common words too ("john", "smith", "baker"): not a headline.
+BYLINE_RE = re.compile(r"\s*(?:By|BY)\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -98,13 +101,18 @@ class CasedLine:
 def cased_lines(text: str) -> list[CasedLine]:
     """The lines of ``text`` set as headlines: at least three capitalised words and
     no lower-case word but the small ones title case keeps (``TITLE_SMALL_WORDS``).
+    A byline is not one.
 
     >>> text = "Xi Volition Hold Talks in Moscow\\nXi met Smith in New York.\\nTHE NEW LEADER"
     >>> [(text[c.start:c.end], c.upper) for c in cased_lines(text)]
     [('Xi Volition Hold Talks in Moscow', False), ('THE NEW LEADER', True)]
+    >>> cased_lines("By John Smith and Mary Baker")
+    []
     """
     found = []
     for line in re.finditer(r"[^\n]+", text):
+        if BYLINE_RE.match(line.group()):
+            continue
         capitals = 0
         for match in WORD_RE.finditer(line.group()):
             word = match.group()
