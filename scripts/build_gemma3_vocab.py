@@ -42,7 +42,7 @@ from unspin.lexicon import load_store  # noqa: E402
 from unspin.lexicon.moby import _table as moby_table  # noqa: E402
 from unspin.lm.registry import model_path  # noqa: E402
 from unspin.lm.trim import VOCAB_PATH, read_vocab, spm_merges  # noqa: E402
-from unspin.screen_table import TAIL_PATH  # noqa: E402
+from unspin.screen_table import load_tail  # noqa: E402
 
 WORDNET_DIR = Path("/usr/share/wordnet")
 SPACE = "\u2581"
@@ -54,14 +54,8 @@ _scores: dict[str, float] = {}
 def words() -> list[str]:
     found = set(get_frequency_dict("en")) | set(load_store().words)
     fanouts, listing = moby_table()
-    found |= set(fanouts) | set(listing) | tail_words()
+    found |= set(fanouts) | set(listing) | set(load_tail()[0])  # the channel's rare words
     return sorted(w for w in found if w)
-
-
-def tail_words() -> set[str]:
-    """The rare words the channel writes (the fast detector's tail table)."""
-    lines = gzip.decompress(TAIL_PATH.read_bytes()).decode("utf-8").splitlines()
-    return {line.split("\t", 1)[0] for line in lines if not line.startswith("#")}
 
 
 def glosses(folder: Path = WORDNET_DIR) -> list[str]:
@@ -131,9 +125,9 @@ def build(jobs: int) -> tuple[bytes, int, int, int]:
     source = model_path("gemma3", full_vocab=True)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     tokens, scores, types = read_vocab(source)
-    texts = [v for w in words() for v in variants(w)]
-    texts += [g.replace(" ", SPACE) for g in glosses()]
-    texts += [SPACE + g.replace(" ", SPACE) for g in glosses()]
+    sentences = [g.replace(" ", SPACE) for g in glosses()]
+    texts = [v for w in words() for v in variants(w)] + sentences
+    texts += [SPACE + g for g in sentences]
     ids = kept_ids(tokens, scores, types, texts, jobs)
     body = f"# gemma3 {digest} {len(tokens)}\n" + "".join(f"{i}\n" for i in ids)
     return gzip.compress(body.encode(), mtime=0), len(ids), len(tokens), len(texts)

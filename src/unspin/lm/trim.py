@@ -23,6 +23,8 @@ Other text still reads, in smaller pieces or bytes.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import heapq
 import mmap
 import os
@@ -51,7 +53,6 @@ class _Reader:
     def __init__(self, path: Path):
         with open(path, "rb") as f:
             self.data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        self.at = 0
         if self.data[:4] != GGUF_MAGIC:
             raise ValueError(f"{path} is not a GGUF file")
         self.at = 4
@@ -247,8 +248,7 @@ def _string_bytes(text: str) -> bytes:
 
 
 def _array_bytes(reader: _Reader, key: str, ids: np.ndarray) -> bytes:
-    kind, start, _ = reader.kv[key]
-    reader.at = start
+    _, start, _ = reader.kv[key]
     sub, _ = struct.unpack_from("<IQ", reader.data, start)
     values = reader.array(key)
     head = struct.pack("<IQ", sub, len(ids))
@@ -257,14 +257,17 @@ def _array_bytes(reader: _Reader, key: str, ids: np.ndarray) -> bytes:
     return head + np.asarray(values)[ids].tobytes()
 
 
-def kept_tokens(path: Path = VOCAB_PATH) -> tuple[str, int, list[int]]:
-    """The list ``scripts/build_gemma3_vocab.py`` wrote: the SHA-256 of the GGUF it
-    was made for, that file's vocabulary size, and the ids to keep."""
-    import gzip
-
-    head, *lines = gzip.decompress(path.read_bytes()).decode("ascii").splitlines()
+def kept_tokens(data: bytes | None = None) -> tuple[str, int, list[int]]:
+    """The list ``scripts/build_gemma3_vocab.py`` wrote (``data``, its gzipped bytes,
+    or the shipped file): the SHA-256 of the GGUF it was made for, that file's
+    vocabulary size, and the ids to keep."""
+    head, *lines = _unpacked(data).splitlines()
     _, _, digest, n_vocab = head.split()
     return digest, int(n_vocab), [int(line) for line in lines]
+
+
+def _unpacked(data: bytes | None) -> str:
+    return gzip.decompress(VOCAB_PATH.read_bytes() if data is None else data).decode("ascii")
 
 
 def english_copy(source: Path, source_sha256: str, folder: Path | None = None) -> Path:
@@ -272,15 +275,13 @@ def english_copy(source: Path, source_sha256: str, folder: Path | None = None) -
     once (about 2 s) and reused; ``source`` itself when the list was made for
     another file. A copy made from an older list is removed.
     """
-    import hashlib
-
-    digest, _, ids = kept_tokens()
-    if digest != source_sha256:
+    data = VOCAB_PATH.read_bytes()
+    if _unpacked(data).split("\n", 1)[0].split()[2] != source_sha256:
         return source
-    tag = hashlib.sha256(VOCAB_PATH.read_bytes()).hexdigest()[:12]
+    tag = hashlib.sha256(data).hexdigest()[:12]
     target = (folder or source.parent) / f"{source.stem}.en-{tag}.gguf"
     if not target.exists():
-        trim_gguf(source, target, ids)
+        trim_gguf(source, target, kept_tokens(data)[2])
         for stale in target.parent.glob(f"{source.stem}.en-*.gguf"):
             if stale != target:  # made from an older list
                 stale.unlink(missing_ok=True)
