@@ -89,3 +89,38 @@ def test_evaluate_spins_with_the_thesaurus_asked_for():
     assert row.counts.restored_words == row.counts.spun_words
     assert evaluate(oracle, [(pid, text)], rate, "oracle", "sotu",
                     score_clean=False).counts.restored_words == 0
+
+
+def test_interval_spans_the_paragraphs_spread_and_narrows_with_more():
+    from unspin.evaluate import interval
+
+    none_back, all_back = Counts(spun_words=10), Counts(spun_words=10, restored_words=10)
+    # Two paragraphs, one all wrong and one all right: a resample may hold either twice.
+    assert interval([none_back, all_back], "accuracy") == (0.0, 1.0)
+    few = [none_back, all_back] * 2
+    many = [none_back, all_back] * 50
+    lo_few, hi_few = interval(few, "accuracy")
+    lo_many, hi_many = interval(many, "accuracy")
+    assert lo_few < lo_many < 0.5 < hi_many < hi_few
+    assert interval(many, "accuracy") == (lo_many, hi_many)  # a fixed seed
+
+
+def test_interval_of_each_ratio_uses_its_own_counts():
+    from unspin.evaluate import RATIOS, interval
+
+    doc = Counts(spun_words=4, restored_words=1, clean_words=10, changed_clean_words=2,
+                 spun_spans=4, found_spans=3, edits=5, edits_on_spans=4)
+    for metric in RATIOS:
+        assert interval([doc] * 3, metric) == (getattr(doc, metric),) * 2
+
+
+def test_evaluate_keeps_each_paragraphs_counts():
+    from unspin.evaluate import evaluate, format_table
+
+    paragraphs = [("p1", "The new leader will hold talks in Moscow, as he said on Friday."),
+                  ("p2", "A think tank warned of a trade war, and the markets fell in London.")]
+    row = evaluate(lambda t: Restoration(t, []), paragraphs, 0.4, "identity", "sotu",
+                   score_clean=False)
+    assert len(row.per_document) == 2
+    assert sum(c.spun_words for c in row.per_document) == row.counts.spun_words > 0
+    assert "0.0% [0.0-0.0]" in format_table([row])
