@@ -35,6 +35,15 @@ def test_lexicon_lists_the_moby_headwords_a_word_may_come_from(capsys):
     assert any(line.split()[:2] == ["smart", "moby_synonym"] for line in listing.splitlines())
 
 
+@pytest.mark.parametrize("args, message", [
+    (["lexicon", "  "], "give a word"),
+    (["lexicon", "volition", "--limit", "-1"], "--limit"),
+])
+def test_lexicon_rejects_a_blank_word_and_a_negative_limit(args, message, capsys):
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
 def test_spin_json_roundtrip():
     text = "The new leader will hold talks in Moscow."
     result = run(["spin", "-", "--rate", "0.5", "--seed", "4", "--json"], stdin=text.encode())

@@ -65,7 +65,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("word")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a listing.")
-@click.option("--limit", default=25, show_default=True, help="Entries shown per direction.")
+@click.option("--limit", default=25, show_default=True, type=click.IntRange(min=0),
+              help="Entries shown per direction.")
 def lexicon(word: str, as_json: bool, limit: int) -> None:
     """Show what WORD may be spun into and what it may have been spun from.
 
@@ -73,6 +74,8 @@ def lexicon(word: str, as_json: bool, limit: int) -> None:
     """
     from .lexicon import entry
 
+    if not word.strip():
+        raise InputError("give a word or phrase to look up")
     data = entry(word)
     if as_json:
         print_json(data)
