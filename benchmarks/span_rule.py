@@ -9,7 +9,8 @@ every edit scores at least ``min_confidence`` (0.5), so the spans a run with
 ``doubt_below=x`` (x >= 0.5) reports are exactly those scoring above ``1 - x``
 in a run with a looser ``doubt_below``. Counted as in detect_calibrate.py: a
 found span is right when it overlaps a spun span, a spun span is found when a
-found span overlaps it.
+found span overlaps it. Intervals: 95 %, a bootstrap over paragraphs
+(``unspin.evaluate.ratio_interval``).
 """
 
 from __future__ import annotations
@@ -18,21 +19,33 @@ import argparse
 import json
 from collections import defaultdict
 
+from unspin.evaluate import ratio_interval
+
 
 def overlaps(a: tuple, spans: list) -> bool:
     return any(s[0] < a[1] and a[0] < s[1] for s in spans)
 
 
-def precision_recall(rows: list[dict], doubt_below: float) -> tuple[float, float, int, int]:
-    """(precision, recall, found spans, spun spans) with doubts up to ``doubt_below``."""
-    right = found = hit = spun = 0
+def per_paragraph(rows: list[dict], doubt_below: float) -> list[tuple[int, int, int, int]]:
+    """(right, found, hit, spun) per paragraph with doubts up to ``doubt_below``."""
+    counts = []
     for row in rows:
         flagged = [f for f in row["found"] if f[2] > 1.0 - doubt_below]
-        right += sum(overlaps(f, row["spun"]) for f in flagged)
-        found += len(flagged)
-        hit += sum(overlaps(s, flagged) for s in row["spun"])
-        spun += len(row["spun"])
+        counts.append((sum(overlaps(f, row["spun"]) for f in flagged), len(flagged),
+                       sum(overlaps(s, flagged) for s in row["spun"]), len(row["spun"])))
+    return counts
+
+
+def precision_recall(rows: list[dict], doubt_below: float) -> tuple[float, float, int, int]:
+    """(precision, recall, found spans, spun spans) with doubts up to ``doubt_below``."""
+    right, found, hit, spun = (sum(c) for c in zip(*per_paragraph(rows, doubt_below)))
     return right / max(found, 1), hit / max(spun, 1), found, spun
+
+
+def intervals(rows: list[dict], doubt_below: float) -> tuple[tuple, tuple]:
+    """95 % bootstrap intervals over paragraphs for precision and recall."""
+    right, found, hit, spun = zip(*per_paragraph(rows, doubt_below))
+    return ratio_interval(right, found), ratio_interval(hit, spun)
 
 
 def main() -> None:
@@ -45,14 +58,16 @@ def main() -> None:
         for line in handle:
             row = json.loads(line)
             by_corpus[row["corpus"]].append(row)
-    print("| doubt below | corpus | found spans | precision | spun spans | recall |")
+    print("| doubt below | corpus | found spans | precision [95 %] | spun spans | recall [95 %] |")
     print("|---|---|---|---|---|---|")
     for value in (float(v) for v in args.doubt_below.split(",")):
         if value < 0.5:
             parser.error("doubt_below values under 0.5 cannot be told from edits")
         for corpus, rows in by_corpus.items():
             p, r, found, spun = precision_recall(rows, value)
-            print(f"| {value} | {corpus} | {found:,} | {p:.3f} | {spun:,} | {r:.3f} |")
+            (p_lo, p_hi), (r_lo, r_hi) = intervals(rows, value)
+            print(f"| {value} | {corpus} | {found:,} | {p:.3f} [{p_lo:.3f}-{p_hi:.3f}] | "
+                  f"{spun:,} | {r:.3f} [{r_lo:.3f}-{r_hi:.3f}] |")
 
 
 if __name__ == "__main__":

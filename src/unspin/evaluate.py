@@ -91,12 +91,24 @@ def interval(documents: list[Counts], metric: str, *, level: float = 0.95,
     (nan, nan)
     """
     top, bottom = RATIOS[metric]
-    if not documents:
+    return ratio_interval([getattr(d, top) for d in documents],
+                          [getattr(d, bottom) for d in documents],
+                          level=level, resamples=resamples, seed=seed)
+
+
+def ratio_interval(numerators: list[float], denominators: list[float], *, level: float = 0.95,
+                   resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """A bootstrap interval for sum(numerators) / sum(denominators), one pair per
+    document, documents drawn with replacement (:func:`interval` for Counts).
+
+    >>> ratio_interval([1, 1, 1], [2, 2, 2])
+    (0.5, 0.5)
+    """
+    if not len(numerators):
         return float("nan"), float("nan")
-    num = np.array([getattr(d, top) for d in documents], dtype=float)
-    den = np.array([getattr(d, bottom) for d in documents], dtype=float)
-    draws = np.random.default_rng(seed).integers(0, len(documents),
-                                                 size=(resamples, len(documents)))
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    draws = np.random.default_rng(seed).integers(0, len(num), size=(resamples, len(num)))
     sums = den[draws].sum(axis=1)
     ratios = num[draws].sum(axis=1)[sums > 0] / sums[sums > 0]
     if not len(ratios):
