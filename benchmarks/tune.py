@@ -4,7 +4,9 @@ Run: .venv/bin/python benchmarks/tune.py --paragraphs 40 --rate 0.25 keep_bias=1
 
 Each KEY=V1,V2 argument varies one Config field; settings are tried one field at
 a time around the defaults. Prints accuracy, false-change rate, and the share of
-edits with confidence >= 0.9 that were right.
+edits with confidence >= 0.9 that were right; with the base run, also each
+setting's difference from it with a paired 95 % interval (the same paragraphs
+and spins, resampled together).
 """
 
 from __future__ import annotations
@@ -16,18 +18,24 @@ from dataclasses import fields, replace
 
 from unspin.corpora import sample_paragraphs
 from unspin.decode import Config, restore, settings_for
-from unspin.evaluate import Counts, edit_outcomes, score_restoration
+from unspin.evaluate import Counts, difference_interval, edit_outcomes, score_restoration
 from unspin.lm import load_model
 from unspin.spin import THESAURI, spin
 from unspin.text import words
 
 
-def run(config: Config, data, lm, rate: float, thesaurus: str = "lexicon") -> str:
+def run(config: Config, data, lm, rate: float, thesaurus: str = "lexicon",
+        documents: list | None = None) -> str:
+    """One setting's figures on ``data`` as a line; each paragraph's Counts are
+    appended to ``documents`` when it is given (for :func:`versus`)."""
     counts, outcomes, n_words, began = Counts(), [], 0, time.perf_counter()
     for pid, text in data:
         spun = spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()), thesaurus=thesaurus)
         restored = restore(spun.text, model=lm, config=config)
-        counts += score_restoration(text, spun, restored)
+        paragraph = score_restoration(text, spun, restored)
+        counts += paragraph
+        if documents is not None:
+            documents.append(paragraph)
         outcomes += edit_outcomes(spun, restored)
         n_words += len(words(spun.text))
     high = [ok for conf, ok in outcomes if conf >= 0.9]
@@ -55,16 +63,37 @@ def main() -> None:
     lm = load_model(args.model)
     data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
     base = parse_settings(args.base)
+    base_documents: list = []
     if not args.skip_base:
         print(f"base {args.base or 'defaults'}:", run(start(args.model, base), data, lm, args.rate,
-                                                         args.thesaurus),
+                                                         args.thesaurus, base_documents),
               flush=True)
     for item in args.grid:
         key, values = item.split("=")
         for value in values.split(","):
             config = start(args.model, {**base, **dict([_setting(f"{key}={value}")])})
-            print(f"{key}={value}:", run(config, data, lm, args.rate, args.thesaurus),
+            documents: list = []
+            print(f"{key}={value}:", run(config, data, lm, args.rate, args.thesaurus, documents),
                   flush=True)
+            if base_documents:
+                print("   ", versus(documents, base_documents), flush=True)
+
+
+def versus(documents: list, base_documents: list) -> str:
+    """A setting's difference from the base on the same paragraphs, with paired
+    95 % intervals: restored in points, clean words changed in points."""
+    total, base_total = Counts(), Counts()
+    for mine, theirs in zip(documents, base_documents, strict=True):
+        total += mine
+        base_total += theirs
+    parts = []
+    for name, metric, digits in (("restored", "accuracy", 1),
+                                 ("false", "false_change_rate", 2)):
+        gap = getattr(total, metric) - getattr(base_total, metric)
+        lo, hi = difference_interval(documents, base_documents, metric)
+        parts.append(f"{name} {gap * 100:+.{digits}f} [{lo * 100:+.{digits}f}, "
+                     f"{hi * 100:+.{digits}f}] points")
+    return "vs base: " + "; ".join(parts) + " (paired 95 % intervals)"
 
 
 def start(model: str, changes: dict) -> Config:

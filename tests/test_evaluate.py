@@ -1,3 +1,5 @@
+import pytest
+
 from unspin.evaluate import Counts, auc, score_restoration
 from unspin.spin import Spun
 from unspin.text import Edit, Restoration
@@ -124,3 +126,20 @@ def test_evaluate_keeps_each_paragraphs_counts():
     assert len(row.per_document) == 2
     assert sum(c.spun_words for c in row.per_document) == row.counts.spun_words > 0
     assert "0.0% [0.0-0.0]" in format_table([row])
+
+
+def test_difference_interval_pairs_the_documents():
+    from unspin.evaluate import difference_interval
+
+    base = [Counts(spun_words=10, restored_words=k) for k in (2, 4, 6, 8)]
+    better = [Counts(spun_words=10, restored_words=k + 1) for k in (2, 4, 6, 8)]
+    assert difference_interval(base, base, "accuracy") == (0.0, 0.0)
+    lo, hi = difference_interval(better, base, "accuracy")
+    # Paired, the spread between paragraphs cancels: every draw gains exactly 0.1.
+    assert round(lo, 6) == round(hi, 6) == 0.1
+    mixed = [Counts(spun_words=10, restored_words=k + d)
+             for k, d in zip((2, 4, 6, 8), (2, -2, 2, -2), strict=True)]
+    lo, hi = difference_interval(mixed, base, "accuracy")
+    assert lo < 0 < hi
+    with pytest.raises(ValueError):
+        difference_interval(better[:3], base, "accuracy")
