@@ -110,12 +110,7 @@ def ratio_interval(numerators: list[float], denominators: list[float], *, level:
     den = np.asarray(denominators, dtype=float)
     draws = np.random.default_rng(seed).integers(0, len(num), size=(resamples, len(num)))
     sums = den[draws].sum(axis=1)
-    ratios = num[draws].sum(axis=1)[sums > 0] / sums[sums > 0]
-    if not len(ratios):
-        return float("nan"), float("nan")
-    tail = (1.0 - level) / 2 * 100
-    lo, hi = np.percentile(ratios, [tail, 100 - tail])
-    return float(lo), float(hi)
+    return _bounds(num[draws].sum(axis=1)[sums > 0] / sums[sums > 0], level)
 
 
 def difference_interval(changed: list[Counts], base: list[Counts], metric: str, *,
@@ -135,16 +130,20 @@ def difference_interval(changed: list[Counts], base: list[Counts], metric: str, 
     if not base:
         return float("nan"), float("nan")
     top, bottom = RATIOS[metric]
-    arrays = [np.array([getattr(d, field) for d in docs], dtype=float)
-              for docs in (changed, base) for field in (top, bottom)]
+    arrays = [np.array([getattr(d, name) for d in docs], dtype=float)
+              for docs in (changed, base) for name in (top, bottom)]
     draws = np.random.default_rng(seed).integers(0, len(base), size=(resamples, len(base)))
     num_c, den_c, num_b, den_b = (a[draws].sum(axis=1) for a in arrays)
     usable = (den_c > 0) & (den_b > 0)
-    if not usable.any():
+    return _bounds(num_c[usable] / den_c[usable] - num_b[usable] / den_b[usable], level)
+
+
+def _bounds(values: np.ndarray, level: float) -> tuple[float, float]:
+    """The central ``level`` percentile range of bootstrap ``values`` (nan when none)."""
+    if not len(values):
         return float("nan"), float("nan")
-    gaps = num_c[usable] / den_c[usable] - num_b[usable] / den_b[usable]
     tail = (1.0 - level) / 2 * 100
-    lo, hi = np.percentile(gaps, [tail, 100 - tail])
+    lo, hi = np.percentile(values, [tail, 100 - tail])
     return float(lo), float(hi)
 
 
