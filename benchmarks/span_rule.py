@@ -36,15 +36,15 @@ def per_paragraph(rows: list[dict], doubt_below: float) -> list[tuple[int, int, 
     return counts
 
 
-def precision_recall(rows: list[dict], doubt_below: float) -> tuple[float, float, int, int]:
-    """(precision, recall, found spans, spun spans) with doubts up to ``doubt_below``."""
-    right, found, hit, spun = (sum(c) for c in zip(*per_paragraph(rows, doubt_below)))
+def precision_recall(counts: list[tuple[int, int, int, int]]) -> tuple[float, float, int, int]:
+    """(precision, recall, found spans, spun spans) from :func:`per_paragraph` counts."""
+    right, found, hit, spun = (sum(c) for c in zip(*counts))
     return right / max(found, 1), hit / max(spun, 1), found, spun
 
 
-def intervals(rows: list[dict], doubt_below: float) -> tuple[tuple, tuple]:
+def intervals(counts: list[tuple[int, int, int, int]]) -> tuple[tuple, tuple]:
     """95 % bootstrap intervals over paragraphs for precision and recall."""
-    right, found, hit, spun = zip(*per_paragraph(rows, doubt_below))
+    right, found, hit, spun = zip(*counts)
     return ratio_interval(right, found), ratio_interval(hit, spun)
 
 
@@ -64,8 +64,9 @@ def main() -> None:
         if value < 0.5:
             parser.error("doubt_below values under 0.5 cannot be told from edits")
         for corpus, rows in by_corpus.items():
-            p, r, found, spun = precision_recall(rows, value)
-            (p_lo, p_hi), (r_lo, r_hi) = intervals(rows, value)
+            counts = per_paragraph(rows, value)
+            p, r, found, spun = precision_recall(counts)
+            (p_lo, p_hi), (r_lo, r_hi) = intervals(counts)
             print(f"| {value} | {corpus} | {found:,} | {p:.3f} [{p_lo:.3f}-{p_hi:.3f}] | "
                   f"{spun:,} | {r:.3f} [{r_lo:.3f}-{r_hi:.3f}] |")
 

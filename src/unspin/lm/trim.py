@@ -261,13 +261,23 @@ def kept_tokens(data: bytes | None = None) -> tuple[str, int, list[int]]:
     """The list ``scripts/build_gemma3_vocab.py`` wrote (``data``, its gzipped bytes,
     or the shipped file): the SHA-256 of the GGUF it was made for, that file's
     vocabulary size, and the ids to keep."""
-    head, *lines = _unpacked(data).splitlines()
-    _, _, digest, n_vocab = head.split()
-    return digest, int(n_vocab), [int(line) for line in lines]
+    text = _unpacked(data)
+    digest, n_vocab = _header(text)
+    return digest, n_vocab, _ids(text)
 
 
 def _unpacked(data: bytes | None) -> str:
     return gzip.decompress(VOCAB_PATH.read_bytes() if data is None else data).decode("ascii")
+
+
+def _header(text: str) -> tuple[str, int]:
+    """The list's first line: "# gemma3 SHA256 N_VOCAB"."""
+    _, _, digest, n_vocab = text.split("\n", 1)[0].split()
+    return digest, int(n_vocab)
+
+
+def _ids(text: str) -> list[int]:
+    return [int(line) for line in text.splitlines()[1:]]
 
 
 def english_copy(source: Path, source_sha256: str, folder: Path | None = None) -> Path:
@@ -276,12 +286,13 @@ def english_copy(source: Path, source_sha256: str, folder: Path | None = None) -
     another file. A copy made from an older list is removed.
     """
     data = VOCAB_PATH.read_bytes()
-    if _unpacked(data).split("\n", 1)[0].split()[2] != source_sha256:
+    text = _unpacked(data)
+    if _header(text)[0] != source_sha256:
         return source
     tag = hashlib.sha256(data).hexdigest()[:12]
     target = (folder or source.parent) / f"{source.stem}.en-{tag}.gguf"
     if not target.exists():
-        trim_gguf(source, target, kept_tokens(data)[2])
+        trim_gguf(source, target, _ids(text))
         for stale in target.parent.glob(f"{source.stem}.en-*.gguf"):
             if stale != target:  # made from an older list
                 stale.unlink(missing_ok=True)
