@@ -1,0 +1,52 @@
+"""How long each model takes to read the speed article once: the floor under any restore.
+
+Run: .venv/bin/python benchmarks/experiments/read_once.py
+
+The article of ``benchmarks/speed.py`` (test SOTU paragraphs up to 1,000 words,
+spun at 0.25, seed 1) is read paragraph by paragraph with the next-token
+distribution at every position, which is what the decoder's cheap pass takes
+from the model (``prefix_logprobs``), twice per model, after loading it. A
+restore that asks the model anything about every word pays at least this,
+before a single candidate is scored in context.
+"""
+
+from __future__ import annotations
+
+import time
+
+from unspin.corpora import sample_paragraphs
+from unspin.lm import load_model
+from unspin.spin import spin
+from unspin.text import words
+
+
+def article(n_words: int = 1000) -> str:
+    """The spun article ``benchmarks/speed.py`` restores."""
+    chunks, n = [], 0
+    for _, text in sample_paragraphs("sotu", "test", 200):
+        chunks.append(text)
+        n += len(words(text))
+        if n >= n_words:
+            break
+    return spin("\n\n".join(chunks), 0.25, seed=1).text
+
+
+def main() -> None:
+    paragraphs = article().split("\n\n")
+    for name in ("gemma3", "smollm2"):
+        began = time.perf_counter()
+        lm = load_model(name)
+        load = time.perf_counter() - began
+        for trial in range(2):
+            began, n_tokens = time.perf_counter(), 0
+            for paragraph in paragraphs:
+                lm.prefix_logprobs(paragraph)
+                n_tokens += len(lm.tokenize(paragraph))
+            seconds = time.perf_counter() - began
+            print(f"{name} read {trial + 1}: load {load:.2f} s, {n_tokens} tokens in "
+                  f"{seconds:.2f} s ({n_tokens / seconds:.0f} tokens/s)", flush=True)
+        del lm
+
+
+if __name__ == "__main__":
+    main()
