@@ -51,6 +51,15 @@ NEVER_KEPT = -40.0
 _slots, _prune, _decide = decode._slots, decode._prune, decode._decide  # before main() patches
 
 
+def spin_and_tell(text: str, rate: float, seed: int, thesaurus: str):
+    """``spin``, telling the oracle what it changed (``tune.run`` spins each paragraph
+    just before restoring it)."""
+    spun = spin(text, rate, seed=seed, thesaurus=thesaurus)
+    SPUN.clear()
+    SPUN.update((e.spun.lower(), e.original.lower()) for e in spun.edits)
+    return spun
+
+
 def oracle_slots(sentence, tokens, config):
     """The decoder's slots, kept only where the words were spun, and never kept there."""
     slots = [s for s in _slots(sentence, tokens, config) if s.spun.lower() in SPUN]
@@ -98,26 +107,16 @@ def main() -> None:
     lm = load_model(args.model)
     data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
     config = replace(decode.settings_for(args.model), min_confidence=0.0)
-
-    # tune.run spins each paragraph with the same seed; the truth is set just before.
-    real_spin = spin
-
-    def spin_and_tell(text, rate, seed, thesaurus):
-        spun = real_spin(text, rate, seed=seed, thesaurus=thesaurus)
-        SPUN.clear()
-        SPUN.update((e.spun.lower(), e.original.lower()) for e in spun.edits)
-        return spun
-
     decode._slots = oracle_slots
     if args.count:
         decode._prune, decode._decide = counting_prune, counting_decide
     if args.clean_context:
         print(f"oracle, clean context, {args.corpus} {args.thesaurus}:",
               one_at_a_time(data, lm, config, args.rate, args.thesaurus), flush=True)
-        return
-    tune.spin = spin_and_tell
-    print(f"oracle {args.corpus} {args.thesaurus}:",
-          tune.run(config, data, lm, args.rate, args.thesaurus), flush=True)
+    else:
+        tune.spin = spin_and_tell
+        print(f"oracle {args.corpus} {args.thesaurus}:",
+              tune.run(config, data, lm, args.rate, args.thesaurus), flush=True)
     if args.count:
         print(", ".join(f"{key} {n}" for key, n in TALLY.items()))
         for spun, chosen, original in MISSES:
