@@ -3,6 +3,7 @@
 Run: .venv/bin/python benchmarks/experiments/oracle_detection.py --corpus sotu --paragraphs 15
      .venv/bin/python benchmarks/experiments/oracle_detection.py --clean-context --paragraphs 8
      .venv/bin/python benchmarks/experiments/oracle_detection.py --count [--corpus brown]
+     .venv/bin/python benchmarks/experiments/oracle_detection.py --count --set max_options=30
 
 The decoder's keep bias and gate trade restored words for clean words left
 alone. This bounds what any better detection could buy: each paragraph is
@@ -101,12 +102,15 @@ def main() -> None:
     parser.add_argument("--thesaurus", default="lexicon", choices=THESAURI)
     parser.add_argument("--clean-context", action="store_true",
                         help="restore each spun span alone, every other word original")
+    parser.add_argument("--set", default="",
+                        help="decoder settings to change, e.g. max_options=30")
     parser.add_argument("--count", action="store_true",
                         help="also count where the originals are lost, and list the wrong choices")
     args = parser.parse_args()
     lm = load_model(args.model)
     data = sample_paragraphs(args.corpus, "dev", args.paragraphs)
-    config = replace(decode.settings_for(args.model), min_confidence=0.0)
+    config = replace(decode.settings_for(args.model), min_confidence=0.0,
+                     **tune.parse_settings(args.set))
     decode._slots = oracle_slots
     if args.count:
         decode._prune, decode._decide = counting_prune, counting_decide
