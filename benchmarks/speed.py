@@ -18,6 +18,18 @@ from unspin.spin import spin
 from unspin.text import words
 
 
+def article(n_words: int = 1000) -> tuple[str, int]:
+    """The spun article: test SOTU paragraphs up to ``n_words`` words, spun at 0.25
+    (seed 1), and how many words the paragraphs had before spinning."""
+    chunks, n = [], 0
+    for _, text in sample_paragraphs("sotu", "test", 200):
+        chunks.append(text)
+        n += len(words(text))
+        if n >= n_words:
+            break
+    return spin("\n\n".join(chunks), 0.25, seed=1).text, n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="smollm2")
@@ -25,13 +37,7 @@ def main() -> None:
     parser.add_argument("--set", default="",
                         help="decoder settings to change from the model's, e.g. joint_options=1")
     args = parser.parse_args()
-    chunks, n = [], 0
-    for _, text in sample_paragraphs("sotu", "test", 200):
-        chunks.append(text)
-        n += len(words(text))
-        if n >= args.words:
-            break
-    spun = spin("\n\n".join(chunks), 0.25, seed=1).text
+    spun, n = article(args.words)
     began = time.perf_counter()
     from unspin.decode import restore
     from unspin.lm import load_model

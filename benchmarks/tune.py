@@ -30,7 +30,7 @@ def run(config: Config, data, lm, rate: float, thesaurus: str = "lexicon",
     appended to ``documents`` when it is given (for :func:`versus`)."""
     counts, outcomes, n_words, began = Counts(), [], 0, time.perf_counter()
     for pid, text in data:
-        spun = spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()), thesaurus=thesaurus)
+        spun = dev_spin(pid, text, rate, thesaurus)
         restored = restore(spun.text, model=lm, config=config)
         paragraph = score_restoration(text, spun, restored)
         counts += paragraph
@@ -45,6 +45,11 @@ def run(config: Config, data, lm, rate: float, thesaurus: str = "lexicon",
             f"conf>=0.9 right {sum(high)}/{len(high)} "
             f"conf<0.5 right {sum(low)}/{len(low)} "
             f"{n_words / (time.perf_counter() - began):.0f} w/s")
+
+
+def dev_spin(pid: str, text: str, rate: float, thesaurus: str = "lexicon"):
+    """The spin of paragraph ``pid`` that every dev trial here decodes (its seed from the id)."""
+    return spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()), thesaurus=thesaurus)
 
 
 def main() -> None:

@@ -17,18 +17,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tune import start  # noqa: E402
+from tune import dev_spin, start  # noqa: E402
 
 from unspin.corpora import sample_paragraphs  # noqa: E402
 from unspin.decode import restore, sentences  # noqa: E402
 from unspin.evaluate import Counts, score_restoration  # noqa: E402
 from unspin.lm import load_model  # noqa: E402
-from unspin.spin import Spun, spin  # noqa: E402
+from unspin.spin import Spun  # noqa: E402
 from unspin.text import Edit, apply_edits  # noqa: E402
 
 
@@ -61,7 +60,7 @@ def main() -> None:
     lm, config = load_model(args.model), start(args.model, {})
     alone, together, began = Counts(), Counts(), time.perf_counter()
     for pid, text in sample_paragraphs(args.corpus, "dev", args.paragraphs):
-        spun = spin(text, args.rate, seed=zlib.crc32(f"{pid}:tune".encode()))
+        spun = dev_spin(pid, text, args.rate)
         together += score_restoration(text, spun, restore(spun.text, model=lm, config=config))
         for single in one_span_texts(spun):
             alone += score_sentence(single, lm, config)

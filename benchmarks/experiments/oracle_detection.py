@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import zlib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -133,7 +132,7 @@ def one_at_a_time(data, lm, config, rate: float, thesaurus: str) -> str:
 
     counts = Counts()
     for pid, text in data:
-        spun = spin(text, rate, seed=zlib.crc32(f"{pid}:tune".encode()), thesaurus=thesaurus)
+        spun = tune.dev_spin(pid, text, rate, thesaurus)
         for single in one_span_texts(spun):
             SPUN.clear()
             SPUN[single.edits[0].spun.lower()] = single.edits[0].original.lower()
