@@ -12,36 +12,27 @@ before a single candidate is scored in context.
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
-from unspin.corpora import sample_paragraphs
 from unspin.lm import load_model
-from unspin.spin import spin
-from unspin.text import words
 
-
-def article(n_words: int = 1000) -> str:
-    """The spun article ``benchmarks/speed.py`` restores."""
-    chunks, n = [], 0
-    for _, text in sample_paragraphs("sotu", "test", 200):
-        chunks.append(text)
-        n += len(words(text))
-        if n >= n_words:
-            break
-    return spin("\n\n".join(chunks), 0.25, seed=1).text
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from speed import article  # noqa: E402  (benchmarks/ is not a package)
 
 
 def main() -> None:
-    paragraphs = article().split("\n\n")
+    paragraphs = article()[0].split("\n\n")
     for name in ("gemma3", "smollm2"):
         began = time.perf_counter()
         lm = load_model(name)
         load = time.perf_counter() - began
+        n_tokens = sum(len(lm.tokenize(paragraph)) for paragraph in paragraphs)
         for trial in range(2):
-            began, n_tokens = time.perf_counter(), 0
+            began = time.perf_counter()
             for paragraph in paragraphs:
                 lm.prefix_logprobs(paragraph)
-                n_tokens += len(lm.tokenize(paragraph))
             seconds = time.perf_counter() - began
             print(f"{name} read {trial + 1}: load {load:.2f} s, {n_tokens} tokens in "
                   f"{seconds:.2f} s ({n_tokens / seconds:.0f} tokens/s)", flush=True)
