@@ -71,10 +71,14 @@ def logsumexp(values: list[float]) -> float:
     return top + math.log(sum(math.exp(v - top) for v in values))
 
 
+def substitutes(word: str, thesaurus: str) -> list:
+    """What the simulator may write for ``word`` (its own lookup and filter)."""
+    return spinner._usable((moby_spins_to if thesaurus == "moby" else spins_to)(word))
+
+
 def channel(original: str, written: str, thesaurus: str) -> float:
     """The simulator's chance of writing ``written`` when it spins ``original``."""
-    look_up = moby_spins_to if thesaurus == "moby" else spins_to
-    links = [link for link in look_up(original) if spinner.TARGET_RE.fullmatch(link.word)]
+    links = substitutes(original, thesaurus)
     total = sum(link.weight ** 2 for link in links)
     hit = sum(link.weight ** 2 for link in links if link.word == written)
     return hit / total if total else 0.0
@@ -82,15 +86,10 @@ def channel(original: str, written: str, thesaurus: str) -> float:
 
 def spin_chance(word: str, chance: float, thesaurus: str) -> float:
     """The chance the simulator spins ``word`` in a paragraph spun at ``chance``."""
-    if never_spun(word) or word in WH_WORDS or channel_size(word, thesaurus) == 0:
+    if never_spun(word) or word in WH_WORDS or not substitutes(word, thesaurus):
         return 0.0
     factor = spinner.FUNCTION_WORD_FACTOR if word in spinner.FUNCTION_WORDS else 1.0
     return min(1.0, chance * factor)
-
-
-def channel_size(word: str, thesaurus: str) -> int:
-    look_up = moby_spins_to if thesaurus == "moby" else spins_to
-    return sum(1 for link in look_up(word) if spinner.TARGET_RE.fullmatch(link.word))
 
 
 def paragraph_chance(text: str, thesaurus: str) -> float:
@@ -152,8 +151,8 @@ def record(args) -> None:
                 spun = spinner.spin(text, RATE, seed=spin_seed(pid, RATE), thesaurus=args.thesaurus)
                 chance = paragraph_chance(text, args.thesaurus)
                 tokens = words(text)
-                # Where each edit's original lies in the original text.
-                # and where each original word lies in the spun text.
+                # Which original words were spun, into what, and where each
+                # original word lies in the spun text.
                 shown, skip, shift, at = {}, set(), 0, {}
                 for e in spun.edits:
                     start = e.start - shift
