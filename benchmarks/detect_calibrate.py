@@ -80,6 +80,12 @@ def main() -> None:
     parser.add_argument("--spans-out",
                         help="save the found and the spun spans of each rate-0.25 paragraph "
                              "(JSON lines) to study span rules without decoding again")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="leave out the first N paragraphs per corpus (a later run can "
+                             "extend an earlier one: the sample is a prefix of one order)")
+    parser.add_argument("--spun-only", action="store_true",
+                        help="leave the clean paragraphs out (for --spans-out alone: the "
+                             "spans are counted on spun ones; no AUC or fit is printed)")
     parser.add_argument("--rates", default=",".join(map(str, RATES)),
                         help="spin rates of the positives (comma-separated); "
                              "'none' scores clean paragraphs only (false-positive rate)")
@@ -118,11 +124,12 @@ def main() -> None:
             scores = saved[corpus]
             rates = tuple(r for r in scores if r > 0)
         for pid, text in ([] if saved is not None
-                          else sample_paragraphs(corpus, args.split, args.paragraphs)):
-            began = time.perf_counter()
-            scores[0.0].append(detect(text, mode=args.mode, model=lm, config=config).score)
-            seconds += time.perf_counter() - began
-            n_words += len(words(text))
+                          else sample_paragraphs(corpus, args.split, args.paragraphs)[args.skip:]):
+            if not args.spun_only:
+                began = time.perf_counter()
+                scores[0.0].append(detect(text, mode=args.mode, model=lm, config=config).score)
+                seconds += time.perf_counter() - began
+                n_words += len(words(text))
             for rate in rates:
                 spun = spin(text, rate, seed=spin_seed(pid, rate), thesaurus=args.thesaurus)
                 found = detect(spun.text, mode=args.mode, model=lm, config=config)
@@ -136,18 +143,19 @@ def main() -> None:
                         "spun": [(e.start, e.end) for e in spun.edits]})
         print(f"  {corpus} score quantiles (10/50/90 %): " + "; ".join(
             f"rate {r}: " + "/".join(f"{q:.4f}" for q in np.quantile(scores[r], [0.1, 0.5, 0.9]))
-            for r in scores))
+            for r in scores if scores[r]))
         calibration = (tuple(map(float, args.calibration.split(","))) if args.calibration
                        else CALIBRATION[key])
         clean_probability = [calibrated(s, calibration) for s in scores[0.0]]
         threshold = THRESHOLD[key]
         flagged = sum(p >= threshold for p in clean_probability)
-        print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
-            f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in rates) +
-            f", clean flagged at {threshold} {flagged / len(clean_probability):.1%} "
-            f"({flagged}/{len(clean_probability)}, "
-            f"highest probability {max(clean_probability):.3f})"
-            + (f", {n_words / seconds:,.0f} words/s on clean text" if seconds else ""))
+        if clean_probability:
+            print(f"{corpus} {args.split} {args.mode}: " + ", ".join(
+                f"AUC@{r} {auc(scores[r], scores[0.0]):.3f}" for r in rates) +
+                f", clean flagged at {threshold} {flagged / len(clean_probability):.1%} "
+                f"({flagged}/{len(clean_probability)}, "
+                f"highest probability {max(clean_probability):.3f})"
+                + (f", {n_words / seconds:,.0f} words/s on clean text" if seconds else ""))
         if spans[1]:
             print(f"{corpus} spans at rate 0.25: precision {np.mean(spans[0] or [0]):.3f} "
                   f"({len(spans[0])} found), recall {np.mean(spans[1]):.3f} "
@@ -162,7 +170,7 @@ def main() -> None:
     if args.scores_out:
         with open(args.scores_out, "w", encoding="utf-8") as handle:
             json.dump(raw, handle)
-    if args.split == "dev":
+    if args.split == "dev" and not args.spun_only:
         x = np.array([s for s, _, _ in raw])
         y = np.array([float(r > 0) for _, r, _ in raw])
         # Spun and clean weigh the same in total: a prior of one half.

@@ -1,6 +1,11 @@
 """Restore speed on a ~1,000-word spun article, model load included, and where time goes.
 
 Run: .venv/bin/python benchmarks/speed.py [--model smollm2] [--words 1000] [--set KEY=V,...]
+     .venv/bin/python benchmarks/speed.py --model gemma3 --detect [--set posterior_doubts=0]
+
+``--detect`` decodes as the full detection mode does (``detect.detector_settings``),
+its second reading of the words left alone (``unspin.doubt``) included, and
+adds the doubts it reports to the row.
 
 Uses test-split SOTU paragraphs spun at rate 0.25. Run it on an otherwise idle
 machine: llama.cpp's threads spin-wait, and a busy core slows it many times.
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 
 from tune import parse_settings, start
 
@@ -36,6 +42,8 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--set", default="",
                         help="decoder settings to change from the model's, e.g. joint_options=1")
+    parser.add_argument("--detect", action="store_true",
+                        help="decode with the full detection mode's settings instead")
     args = parser.parse_args()
     spun, n = article(args.words)
     began = time.perf_counter()
@@ -45,12 +53,19 @@ def main() -> None:
     lm = load_model(args.model)
     loaded = time.perf_counter()
     timed = _TimedModel(lm)
-    result = restore(spun, model=timed, config=start(args.model, parse_settings(args.set)))
+    if args.detect:
+        from unspin.detect import detector_settings
+
+        config = replace(detector_settings(args.model), **parse_settings(args.set))
+    else:
+        config = start(args.model, parse_settings(args.set))
+    result = restore(spun, model=timed, config=config)
     done = time.perf_counter()
     total = done - began
     print(f"| {args.model} | {n} | {total:.1f} s | {n / total:.0f} | {loaded - began:.2f} s | "
           f"{timed.seconds:.1f} s ({timed.seconds / total:.0%}) | "
-          f"{done - loaded - timed.seconds:.1f} s | {len(result.edits)} |")
+          f"{done - loaded - timed.seconds:.1f} s | {len(result.edits)} |"
+          + (f" {len(result.doubts)} doubts |" if args.detect else ""))
 
 
 class _TimedModel:

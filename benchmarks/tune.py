@@ -111,9 +111,11 @@ def parse_settings(text: str) -> dict:
     return dict(_setting(item) for item in text.split(",") if item)
 
 
-def _setting(item: str) -> tuple[str, int | float]:
+def _setting(item: str) -> tuple[str, int | float | bool]:
     key, value = item.split("=")
     types = {f.name: f.type for f in fields(Config)}
+    if types[key] in ("bool", bool):
+        return key, value.lower() in ("1", "true", "on")
     cast = int if types[key] in ("int", int) else float
     return key, cast(value)
 

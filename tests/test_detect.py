@@ -172,6 +172,26 @@ def test_full_mode_reports_its_decode():
         e.start for e in restored.edits + restored.doubts)
 
 
+def test_full_mode_doubts_are_posteriors_of_the_words_left_alone():
+    from unspin.decode import for_text, restore
+    from unspin.detect import detector_settings
+    from unspin.doubt import spun_posteriors
+    from unspin.lm.fake import FakeModel
+
+    fake = FakeModel()
+    config = detector_settings(fake)
+    assert config.posterior_doubts and not detector_settings("smollm2").posterior_doubts
+    restored = restore(SPUN, model=fake, config=config)
+    found = detect(SPUN, model=fake, restoration=restored)
+    posteriors = {(e.start, e.end): e.confidence for e in spun_posteriors(
+        SPUN, restored, fake, for_text(config, SPUN))}
+    edited = {(e.start, e.end) for e in restored.edits}
+    doubts = [s for s in found.spans if (s.start, s.end) not in edited]
+    assert doubts and all(posteriors[s.start, s.end] == s.score > 1 - config.doubt_below
+                          for s in doubts)
+    assert all(a.end <= b.start for a, b in zip(found.spans, found.spans[1:]))
+
+
 def test_full_mode_takes_decoder_settings():
     from unspin.decode import Config, restore
     from unspin.lm.fake import FakeModel
@@ -191,7 +211,7 @@ def test_full_mode_decodes_with_the_settings_it_was_fitted_with(monkeypatch):
     from dataclasses import replace
 
     from unspin import decode
-    from unspin.detect import FITTED_WITH, detector_settings
+    from unspin.detect import FITTED_WITH, SPAN_RULE, detector_settings
     from unspin.lm.fake import FakeModel
 
     seen = []
@@ -201,7 +221,7 @@ def test_full_mode_decodes_with_the_settings_it_was_fitted_with(monkeypatch):
     fake = FakeModel()
     detect(SPUN, model=fake)
     assert seen == [detector_settings(fake)]
-    assert seen[0] == replace(decode.settings_for(fake.name), **FITTED_WITH)
+    assert seen[0] == replace(decode.settings_for(fake.name), **FITTED_WITH, **SPAN_RULE)
     assert detector_settings("gemma3").right_context == FITTED_WITH["right_context"]
 
 

@@ -212,6 +212,12 @@ class Config:
       settings (:data:`ONE_PASS`) have their own: 0.98 in session 3, 0.985 with
       session 12's channel (session 15: precision 0.905 / 0.902, recall
       0.706 / 0.672; 0.99 falls to 0.892 / 0.889).
+    * ``posterior_doubts`` (False): judge the words left alone by their own
+      posterior of having been spun, read in the restored text against every
+      original the channel knows (:mod:`unspin.doubt`), instead of by the
+      decoder's confidence in keeping them. Then ``doubt_below`` holds against
+      that posterior. It reads the text a second time; the full detection mode
+      turns it on (``detect.detector_settings``).
     """
 
     spin_rate: float = 0.25
@@ -236,6 +242,7 @@ class Config:
     min_confidence: float = 0.5
     floor_temperature: float | None = None
     doubt_below: float = 0.95
+    posterior_doubts: bool = False
 
     def with_min_confidence(self, floor: float) -> Config:
         """These settings with a user's floor, held against the reported confidence.
@@ -353,6 +360,7 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
     # copy has the input's length, so offsets carry over.
     folded, headlines = fold_headlines(text)
     config = for_text(config or settings_for(getattr(lm, "name", None)), folded)
+    progress, second_half = _halves(progress) if config.posterior_doubts else (progress, None)
     edits: list[Edit] = []
     doubts: list[Edit] = []
     spun_mass = 0.0
@@ -377,10 +385,32 @@ def restore(text: str, *, model: object = None, config: Config | None = None,
         progress(len(text), len(text))
     if headlines:
         edits, doubts = recase(text, edits, headlines), recase(text, doubts, headlines)
+    if config.posterior_doubts:
+        from .doubt import posterior_doubts
+
+        doubts = posterior_doubts(text, edits, lm, config, should_stop=should_stop,
+                                  progress=second_half)
     n_words = len(words(text))
     restored = Restoration(apply_edits(text, edits), edits,
                            spun_mass / n_words if n_words else 0.0, doubts)
     return with_lexicon(text, restored, lexicon) if lexicon else restored
+
+
+def _halves(progress: Callable[[int, int], None] | None) -> tuple:
+    """Two progress callbacks that share ``progress``'s line: the decode fills its
+    first half, the second reading of the words left alone (about as long) the rest.
+
+    >>> seen = []
+    >>> first, second = _halves(lambda done, total: seen.append(done))
+    >>> first(100, 100), second(0, 100), second(100, 100)
+    (None, None, None)
+    >>> seen
+    [50, 50, 100]
+    """
+    if progress is None:
+        return None, None
+    return (lambda done, total: progress(done // 2, total),
+            lambda done, total: progress((total + done) // 2, total))
 
 
 def for_text(config: Config, text: str) -> Config:

@@ -14,8 +14,9 @@ Two modes:
   three-word phrases a spinner writes as one, averaged over the words.
 * ``full``: the restorer's decoder with its language model. Spans are its
   edits (score: the edit's confidence) and its doubts, words it left alone
-  though not sure they are original (score: the probability they were
-  changed); the document score is the expected share of changed words.
+  that may be spun all the same (score: the probability they were, each read
+  again in the restored text, :mod:`unspin.doubt`); the document score is the
+  decoder's expected share of changed words.
 
 Scores become probabilities through a logistic curve fitted on the dev split
 (``benchmarks/detect_calibrate.py`` prints the fit; the constants live below).
@@ -102,10 +103,22 @@ FAST_MOBY_SHARE = 0.3
 FITTED_WITH = {"right_context": 2, "left_context": 0, "tail_margin": math.inf,
                "head_margin": math.inf, "keep_bias": 2.0, "narrow_share": 0.0,
                "temperature": 1.0}
+# Which words left alone the full mode reports as spans (they do not move the
+# document score, which comes from the decode): those whose own posterior of
+# having been spun, read in the restored text (``doubt.posterior_doubts``), is
+# above 1 - doubt_below = 0.3. Chosen on dev in session 36 as the loosest rule
+# with span precision 0.90 in all four cells (Gemma 3, rate 0.25, the built
+# channel's and Moby's spins, 6 paragraphs per corpus;
+# benchmarks/experiments/posterior_spans.py, then benchmarks/span_rule.py):
+# recall 0.86-0.90 there, against 0.76-0.80 for the decoder's doubts at that
+# precision. Test figures: BENCHMARKS.md, "Detection, session 36".
+SPAN_RULE = {"posterior_doubts": True, "doubt_below": 0.7}
 # Where a model's full mode was fitted with other settings than FITTED_WITH: SmolLM2's
 # (session 15) decoded with Moby's options off, which its restorer has taken since
-# session 26.
-MODEL_FITTED_WITH: dict[str, dict] = {"smollm2": {"moby_share": 0.0}}
+# session 26. It keeps the decoder's doubts and its own rule for them (Config's
+# ONE_PASS): the posterior's was chosen on Gemma 3 alone.
+MODEL_FITTED_WITH: dict[str, dict] = {"smollm2": {"moby_share": 0.0, "posterior_doubts": False,
+                                                  "doubt_below": 0.985}}
 
 
 def detector_settings(model: object = None) -> Config:
@@ -119,7 +132,8 @@ def detector_settings(model: object = None) -> Config:
     (0.0, 1.0)
     """
     name = _model_name(model)
-    return replace(settings_for(name), **{**FITTED_WITH, **MODEL_FITTED_WITH.get(name or "", {})})
+    return replace(settings_for(name), **{**FITTED_WITH, **SPAN_RULE,
+                                          **MODEL_FITTED_WITH.get(name or "", {})})
 
 
 @dataclass(frozen=True)
