@@ -34,6 +34,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from unspin import doubt
 from unspin.corpora import sample_paragraphs
@@ -68,15 +69,21 @@ def recorded_readings(lm, text: str, restoration, config, settings) -> list[dict
             for e, r in zip(found, readings, strict=True)]
 
 
+class Found(NamedTuple):
+    """A recorded span, as ``doubt.likeliest_apart`` reads it."""
+
+    start: int
+    end: int
+    confidence: float
+
+
 def posterior(slot: dict, keep: int, weight: float, gate: float, rate: float) -> float:
     """A recorded slot's P(spun) with the first ``keep`` options read, the gate at ``gate``."""
     if slot["quick"] < gate or slot["keep"] is None:
         return slot["quick"]
-    totals = [score + weight * channel for channel, score in slot["read"][:keep]]
-    top = max(totals)
-    mass = top + math.log(sum(math.exp(t - top) for t in totals))
-    x = mass - slot["keep"] - math.log(1.0 - rate) + math.log(rate / RATE)
-    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+    mass = doubt._logsumexp([score + weight * channel for channel, score in slot["read"][:keep]])
+    # The channel scores were recorded at RATE: another rate moves each by the same step.
+    return doubt._sigmoid(mass - slot["keep"] - math.log(1.0 - rate) + math.log(rate / RATE))
 
 
 def spans_out(rows_path: str, out_path: str, keep: int, weight: float, gate: float,
@@ -86,14 +93,12 @@ def spans_out(rows_path: str, out_path: str, keep: int, weight: float, gate: flo
     with open(out_path, "w", encoding="utf-8") as out:
         for line in open(rows_path, encoding="utf-8"):
             row = json.loads(line)
-            scored = sorted(([*s["at"], posterior(s, keep, weight, gate, rate)]
-                             for s in row["slots"]), key=lambda s: -s[2])
-            chosen: list = []
-            for s in scored:
-                if not any(c[0] < s[1] and s[0] < c[1] for c in chosen + row["edits"]):
-                    chosen.append(s)
+            slots = [Found(*s["at"], posterior(s, keep, weight, gate, rate))
+                     for s in row["slots"]]
+            chosen = doubt.likeliest_apart(slots, [Found(*e) for e in row["edits"]])
             out.write(json.dumps({"corpus": row["corpus"], "id": row["id"], "spun": row["spun"],
-                                  "found": sorted(row["edits"] + chosen)}) + "\n")
+                                  "found": sorted(row["edits"] + [list(c) for c in chosen])})
+                      + "\n")
 
 
 def main() -> None:

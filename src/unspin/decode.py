@@ -751,12 +751,19 @@ def _prune(sentence: str, tokens: list[Token], slots: list[Slot], lm, config: Co
             if option.keep:
                 option.lm = keep_lm
             else:
-                ids = lm.tokenize(lead + _surface(option, slot))
-                option.lm = float(dist[ids[0]]) - config.extra_token_penalty * (len(ids) - 1)
+                option.lm = first_token_score(lm, dist, lead, _surface(option, slot), config)
         keep, *rest = slot.options
         rest.sort(key=lambda o: _cheap(o, config), reverse=True)
         slot.options = [keep] + rest[:config.max_options]
         slot.lead = start
+
+
+def first_token_score(lm, dist, lead: str, written: str, config: Config) -> float:
+    """The cheap pass's score of ``written`` after ``lead`` (the space before it):
+    its first token's log-probability in ``dist``, less ``extra_token_penalty``
+    for each further token."""
+    ids = lm.tokenize(lead + written)
+    return float(dist[ids[0]]) - config.extra_token_penalty * (len(ids) - 1)
 
 
 def _boundary(sentence: str, start: int, bounds: list[int]) -> int:

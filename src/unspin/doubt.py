@@ -33,15 +33,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .casing import fold_headlines
-from .decode import Config, Option, _back, _boundary, _edited_spans, _options, sentence_pieces
+from .decode import (Config, Option, _back, _boundary, _edited_spans, _options, first_token_score,
+                     sentence_pieces)
 from .errors import StoppedError
 from .text import Edit, Restoration, Token, apply_edits, match_case, phrase_span, words
 
 # The most characters of restored text read before a piece: about the
 # restorer's 100 words, and with a piece still inside the model's context.
 LEFT_CHARS = 700
-# Cost of each token of an option after its first, in the cheap pass (as the decoder's).
-EXTRA_TOKEN_PENALTY = 3.0
 MAX_PHRASE = 3
 
 
@@ -78,11 +77,22 @@ def posterior_doubts(text: str, edits: list[Edit], lm, config: Config,
     found = [e for e in spun_posteriors(text, restoration, lm, config, settings,
                                         should_stop=should_stop, progress=progress)
              if e.confidence > 1.0 - config.doubt_below]
-    chosen: list[Edit] = []
+    return sorted(likeliest_apart(found, edits), key=lambda e: e.start)
+
+
+def likeliest_apart(found: list, taken: list) -> list:
+    """Of ``found`` (anything with start, end and confidence), the likeliest first,
+    each kept when it overlaps neither a kept one nor one of ``taken``.
+
+    >>> a, b, c = Edit(0, 5, "x", "y", 0.9), Edit(3, 8, "x", "y", 0.95), Edit(9, 12, "x", "y", 0.5)
+    >>> [e.start for e in likeliest_apart([a, b, c], [Edit(10, 11, "x", "y")])]
+    [3]
+    """
+    chosen: list = []
     for doubt in sorted(found, key=lambda e: -e.confidence):
-        if not any(o.start < doubt.end and doubt.start < o.end for o in chosen + edits):
+        if not any(o.start < doubt.end and doubt.start < o.end for o in chosen + taken):
             chosen.append(doubt)
-    return sorted(chosen, key=lambda e: e.start)
+    return chosen
 
 
 def spun_posteriors(text: str, restoration: Restoration, lm, config: Config,
@@ -185,11 +195,9 @@ def _slot_reading(lm, piece: str, tokens: list, last: int, span: tuple[int, int]
     else:
         start = _boundary(piece, span[0], cheap_pass.boundaries)
         dist, lead = cheap_pass.next_token_logprobs(start), piece[start:span[0]]
-        cheap = []
-        for option, written in zip(rest, surface, strict=True):
-            ids = lm.tokenize(lead + written)
-            cheap.append(float(dist[ids[0]]) - EXTRA_TOKEN_PENALTY * (len(ids) - 1)
-                         + settings.weight * option.channel)
+        cheap = [first_token_score(lm, dist, lead, written, config)
+                 + settings.weight * option.channel
+                 for option, written in zip(rest, surface, strict=True)]
         end = cheap_pass.boundaries[bisect_left(cheap_pass.boundaries, span[1])]
         quick = _sigmoid(_logsumexp(cheap) - cheap_pass.logprob(start, end)
                          - math.log(1.0 - config.spin_rate))
