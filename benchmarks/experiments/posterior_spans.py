@@ -1,9 +1,9 @@
-"""Spans from each word's posterior of having been spun, read in the restored text (dev).
+"""Spans from each word's posterior of having been spun, read in the restored text.
 
 Run: .venv/bin/python benchmarks/experiments/posterior_spans.py --paragraphs 6 \
-         [--thesaurus moby] -o /tmp/rows.jsonl --today /tmp/today.jsonl
+         [--thesaurus moby] [--mix smollm2] -o /tmp/rows.jsonl --today /tmp/today.jsonl
      .venv/bin/python benchmarks/experiments/posterior_spans.py --spans /tmp/rows.jsonl \
-         /tmp/spans.jsonl [--keep K] [--weight W] [--gate G] [--rate R]
+         /tmp/spans.jsonl [--keep K] [--weight W] [--gate G] [--rate R] [--mix-weight M]
      .venv/bin/python benchmarks/span_rule.py /tmp/spans.jsonl 0.5,0.6,0.7,0.8
      .venv/bin/python benchmarks/span_rule.py /tmp/today.jsonl 0.9,0.95,0.97,0.99,0.995
 
@@ -23,6 +23,12 @@ or a prior rate, and picks among overlapping slots as
 ``doubt.posterior_doubts`` does, into ``detect_calibrate.py --spans-out``
 rows that ``span_rule.py`` counts. ``--today`` writes the detector's spans
 from the decoder's own doubts (to 0.995) on the same decodes.
+
+``--mix MODEL`` (session 37) also has a second model score every full reading
+(the words as they stand and each option read, with the same left context and
+words after), recorded beside the first's; ``--mix-weight`` then gives the
+second model that share of each log-probability. The cheap pass, its gate and
+the decodes stay the first model's. Dev unless ``--split test``.
 """
 
 from __future__ import annotations
@@ -50,10 +56,28 @@ from detect_calibrate import spin_seed  # noqa: E402  (benchmarks/ is not a pack
 RATE = 0.25
 
 
+class Mixed:
+    """``lm`` for everything, and ``other``'s scores of each full reading kept aside."""
+
+    def __init__(self, lm, other):
+        self.lm, self.other, self.calls = lm, other, []
+
+    def __getattr__(self, name):
+        return getattr(self.lm, name)
+
+    def continuation_logprobs(self, prefix: str, continuations: list[str]) -> list[float]:
+        self.calls.append(self.other.continuation_logprobs(prefix, continuations))
+        return self.lm.continuation_logprobs(prefix, continuations)
+
+
 def recorded_readings(lm, text: str, restoration, config, settings) -> list[dict]:
-    """Each slot's offsets and what the model said of it (``doubt.Reading``)."""
+    """Each slot's offsets and what the model said of it (``doubt.Reading``); with a
+    :class:`Mixed` model, also the other model's scores of the same reading ("mix":
+    the words as they stand first, then each option read)."""
     readings = []
     real = doubt._slot_reading
+    if isinstance(lm, Mixed):
+        lm.calls = []
 
     def keep_reading(*args, **kwargs):
         readings.append(real(*args, **kwargs))
@@ -64,8 +88,11 @@ def recorded_readings(lm, text: str, restoration, config, settings) -> list[dict
         found = doubt.spun_posteriors(text, restoration, lm, config, settings)
     finally:
         doubt._slot_reading = real
+    calls = iter(lm.calls if isinstance(lm, Mixed) else [])
     return [{"at": (e.start, e.end), "quick": r.quick, "keep": r.keep,
-             "read": [(o.channel, score) for o, score in r.read]}
+             "read": [(o.channel, score) for o, score in r.read],
+             **({"mix": next(calls) if r.keep is not None else None}
+                if isinstance(lm, Mixed) else {})}
             for e, r in zip(found, readings, strict=True)]
 
 
@@ -77,23 +104,29 @@ class Found(NamedTuple):
     confidence: float
 
 
-def posterior(slot: dict, keep: int, weight: float, gate: float, rate: float) -> float:
-    """A recorded slot's P(spun) with the first ``keep`` options read, the gate at ``gate``."""
+def posterior(slot: dict, keep: int, weight: float, gate: float, rate: float,
+              mix: float = 0.0) -> float:
+    """A recorded slot's P(spun) with the first ``keep`` options read, the gate at
+    ``gate``, and each reading's log-probability ``mix`` parts the other model's
+    (recorded with ``--mix``) to ``1 - mix`` parts the first's."""
     if slot["quick"] < gate or slot["keep"] is None:
         return slot["quick"]
-    mass = doubt._logsumexp([score + weight * channel for channel, score in slot["read"][:keep]])
+    other = slot["mix"] if mix else [0.0] * (len(slot["read"]) + 1)
+    words = (1 - mix) * slot["keep"] + mix * other[0]
+    mass = doubt._logsumexp([(1 - mix) * score + mix * said + weight * channel
+                             for (channel, score), said in zip(slot["read"][:keep], other[1:])])
     # The channel scores were recorded at RATE: another rate moves each by the same step.
-    return doubt._sigmoid(mass - slot["keep"] - math.log(1.0 - rate) + math.log(rate / RATE))
+    return doubt._sigmoid(mass - words - math.log(1.0 - rate) + math.log(rate / RATE))
 
 
 def spans_out(rows_path: str, out_path: str, keep: int, weight: float, gate: float,
-              rate: float) -> None:
+              rate: float, mix: float = 0.0) -> None:
     """``span_rule.py`` rows: the edits, then the likeliest of overlapping slots (as
     ``doubt.posterior_doubts`` picks them), each scored by :func:`posterior`."""
     with open(out_path, "w", encoding="utf-8") as out:
         for line in open(rows_path, encoding="utf-8"):
             row = json.loads(line)
-            slots = [Found(*s["at"], posterior(s, keep, weight, gate, rate))
+            slots = [Found(*s["at"], posterior(s, keep, weight, gate, rate, mix))
                      for s in row["slots"]]
             chosen = doubt.likeliest_apart(slots, [Found(*e) for e in row["edits"]])
             out.write(json.dumps({"corpus": row["corpus"], "id": row["id"], "spun": row["spun"],
@@ -103,7 +136,8 @@ def spans_out(rows_path: str, out_path: str, keep: int, weight: float, gate: flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--paragraphs", type=int, default=6, help="per corpus, dev")
+    parser.add_argument("--paragraphs", type=int, default=6, help="per corpus")
+    parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N per corpus")
     parser.add_argument("--thesaurus", choices=THESAURI, default="lexicon")
     parser.add_argument("--model", default="gemma3")
@@ -118,9 +152,13 @@ def main() -> None:
                         help="write span_rule.py rows from recorded ROWS; no model")
     parser.add_argument("--weight", type=float, default=1.0, help="with --spans: channel weight")
     parser.add_argument("--rate", type=float, default=RATE, help="with --spans: prior rate")
+    parser.add_argument("--mix", metavar="MODEL",
+                        help="also record this model's scores of each full reading")
+    parser.add_argument("--mix-weight", type=float, default=0.0,
+                        help="with --spans: the --mix model's share of each reading's score")
     args = parser.parse_args()
     if args.spans:
-        spans_out(*args.spans, args.keep, args.weight, args.gate, args.rate)
+        spans_out(*args.spans, args.keep, args.weight, args.gate, args.rate, args.mix_weight)
         return
     if not args.out:
         parser.error("give -o FILE to record or --spans ROWS OUT")
@@ -128,10 +166,11 @@ def main() -> None:
     # The decoder's own doubts, for --today; the posterior is read here.
     settings = replace(detector_settings(args.model), doubt_below=0.995, posterior_doubts=False)
     reading = DoubtSettings(keep=args.keep, right=args.right, gate=args.gate)
+    reader = Mixed(lm, load_model(args.mix)) if args.mix else lm
     out = open(args.out, "w", encoding="utf-8")
     today = open(args.today, "w", encoding="utf-8") if args.today else None
     for corpus in args.corpora.split(","):
-        for pid, text in sample_paragraphs(corpus, "dev", args.paragraphs)[args.skip:]:
+        for pid, text in sample_paragraphs(corpus, args.split, args.paragraphs)[args.skip:]:
             spun = spin(text, RATE, seed=spin_seed(pid, RATE), thesaurus=args.thesaurus)
             began = time.perf_counter()
             restoration = restore(spun.text, model=lm, config=settings)
@@ -143,7 +182,7 @@ def main() -> None:
                     (f.start, f.end, f.score) for f in found.spans]}) + "\n")
                 today.flush()
             began = time.perf_counter()
-            slots = recorded_readings(lm, spun.text, restoration,
+            slots = recorded_readings(reader, spun.text, restoration,
                                       for_text(settings, spun.text), reading)
             read = time.perf_counter() - began
             out.write(json.dumps({
