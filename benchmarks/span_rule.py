@@ -3,6 +3,7 @@
 Run: .venv/bin/python benchmarks/detect_calibrate.py --mode full --split dev \
          --paragraphs 15 --doubt-below 0.995 --spans-out dev_spans.jsonl
      .venv/bin/python benchmarks/span_rule.py dev_spans.jsonl 0.95,0.98,0.99,0.995
+     .venv/bin/python benchmarks/span_rule.py dev_spans.jsonl --best-at 0.89,0.9,0.91
 
 A doubt's score is one minus the decoder's probability of keeping the word, and
 every edit scores at least ``min_confidence`` (0.5), so the spans a run with
@@ -48,11 +49,38 @@ def intervals(counts: list[tuple[int, int, int, int]]) -> tuple[tuple, tuple]:
     return ratio_interval(right, found), ratio_interval(hit, spun)
 
 
+def best_recall(rows: list[dict], precision: float) -> float:
+    """The highest recall, all corpora pooled, of a cut at 0.10, 0.12, ... 0.58 whose
+    precision is at least ``precision`` (0 if none is): how sessions 37 and 38 compare
+    posterior readings at the same precision.
+
+    >>> rows = [{"spun": [(0, 3)], "found": [(0, 3, 0.9), (5, 8, 0.2)]}]
+    >>> best_recall(rows, 0.9), best_recall(rows, 0.4)
+    (1.0, 1.0)
+    >>> best_recall([{"spun": [(0, 3)], "found": [(5, 8, 0.9)]}], 0.5)
+    0
+    """
+    curve = [precision_recall(per_paragraph(rows, 1.0 - cut / 100))[:2]
+             for cut in range(10, 60, 2)]
+    return max((r for p, r in curve if p >= precision), default=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("spans", help="a detect_calibrate.py --spans-out file")
-    parser.add_argument("doubt_below", help="comma-separated values to try (each >= 0.5)")
+    parser.add_argument("doubt_below", nargs="?", default="",
+                        help="comma-separated values to try (each >= 0.5)")
+    parser.add_argument("--best-at", metavar="P,...",
+                        help="instead, the best pooled recall at each precision (cuts 0.10-0.58)")
     args = parser.parse_args()
+    if args.best_at:
+        rows = [json.loads(line) for line in open(args.spans, encoding="utf-8")]
+        for precision in (float(p) for p in args.best_at.split(",")):
+            print(f"best recall at pooled precision >= {precision}: "
+                  f"{best_recall(rows, precision):.3f}")
+        return
+    if not args.doubt_below:
+        parser.error("give doubt_below values or --best-at")
     by_corpus: dict[str, list[dict]] = defaultdict(list)
     with open(args.spans, encoding="utf-8") as handle:
         for line in handle:

@@ -28,7 +28,8 @@ from the decoder's own doubts (to 0.995) on the same decodes.
 (the words as they stand and each option read, with the same left context and
 words after), recorded beside the first's; ``--mix-weight`` then gives the
 second model that share of each log-probability. The cheap pass, its gate and
-the decodes stay the first model's. Dev unless ``--split test``.
+the decodes stay the first model's. Session 38 gave ``--mix`` a ``.gguf`` path
+too, to measure a larger model than the registry's. Dev unless ``--split test``.
 """
 
 from __future__ import annotations
@@ -134,6 +135,15 @@ def spans_out(rows_path: str, out_path: str, keep: int, weight: float, gate: flo
                       + "\n")
 
 
+def other_model(name: str):
+    """A registry model, or any GGUF file by its path (session 38: a larger model)."""
+    if not name.endswith(".gguf"):
+        return load_model(name)
+    from unspin.lm.llama import LlamaModel
+    from unspin.lm.registry import default_threads
+    return LlamaModel(name, n_threads=default_threads())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--paragraphs", type=int, default=6, help="per corpus")
@@ -153,7 +163,8 @@ def main() -> None:
     parser.add_argument("--weight", type=float, default=1.0, help="with --spans: channel weight")
     parser.add_argument("--rate", type=float, default=RATE, help="with --spans: prior rate")
     parser.add_argument("--mix", metavar="MODEL",
-                        help="also record this model's scores of each full reading")
+                        help="also record this model's (a name or a .gguf path) scores "
+                             "of each full reading")
     parser.add_argument("--mix-weight", type=float, default=0.0,
                         help="with --spans: the --mix model's share of each reading's score")
     args = parser.parse_args()
@@ -166,7 +177,7 @@ def main() -> None:
     # The decoder's own doubts, for --today; the posterior is read here.
     settings = replace(detector_settings(args.model), doubt_below=0.995, posterior_doubts=False)
     reading = DoubtSettings(keep=args.keep, right=args.right, gate=args.gate)
-    reader = Mixed(lm, load_model(args.mix)) if args.mix else lm
+    reader = Mixed(lm, other_model(args.mix)) if args.mix else lm
     out = open(args.out, "w", encoding="utf-8")
     today = open(args.today, "w", encoding="utf-8") if args.today else None
     for corpus in args.corpora.split(","):
