@@ -57,6 +57,10 @@ def best_recall(rows: list[dict], precision: float) -> float:
     >>> rows = [{"spun": [(0, 3)], "found": [(0, 3, 0.9), (5, 8, 0.2)]}]
     >>> best_recall(rows, 0.9), best_recall(rows, 0.4)
     (1.0, 1.0)
+    >>> rows = [{"spun": [(0, 3), (10, 13)],   # the second found only at low precision
+    ...          "found": [(0, 3, 0.9), (10, 13, 0.15), (20, 23, 0.15), (30, 33, 0.15)]}]
+    >>> best_recall(rows, 0.9), best_recall(rows, 0.5)
+    (0.5, 1.0)
     >>> best_recall([{"spun": [(0, 3)], "found": [(5, 8, 0.9)]}], 0.5)
     0
     """
@@ -73,19 +77,18 @@ def main() -> None:
     parser.add_argument("--best-at", metavar="P,...",
                         help="instead, the best pooled recall at each precision (cuts 0.10-0.58)")
     args = parser.parse_args()
+    if not (args.doubt_below or args.best_at):
+        parser.error("give doubt_below values or --best-at")
+    with open(args.spans, encoding="utf-8") as handle:
+        all_rows = [json.loads(line) for line in handle]
     if args.best_at:
-        rows = [json.loads(line) for line in open(args.spans, encoding="utf-8")]
         for precision in (float(p) for p in args.best_at.split(",")):
             print(f"best recall at pooled precision >= {precision}: "
-                  f"{best_recall(rows, precision):.3f}")
+                  f"{best_recall(all_rows, precision):.3f}")
         return
-    if not args.doubt_below:
-        parser.error("give doubt_below values or --best-at")
     by_corpus: dict[str, list[dict]] = defaultdict(list)
-    with open(args.spans, encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            by_corpus[row["corpus"]].append(row)
+    for row in all_rows:
+        by_corpus[row["corpus"]].append(row)
     print("| doubt below | corpus | found spans | precision [95 %] | spun spans | recall [95 %] |")
     print("|---|---|---|---|---|---|")
     for value in (float(v) for v in args.doubt_below.split(",")):
